@@ -1,0 +1,66 @@
+"""Properties over arbitrary Unicode: offsets stay inside, nothing is lost, nothing raises."""
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vnpolicy_nlp.bulletin import is_bulletin_title
+from vnpolicy_nlp.pipeline import load
+from vnpolicy_nlp.text import normalize
+
+NLP = load()
+VIET = st.sampled_from(list("aăâeêioôơuưyđAĂÂĐ àáảãạ\u0300\u0301\u0309\u0303\u0323 \n\r\u00a0\u200b“”–;.,/0123456789")
+                       + ["hoà", "thuỷ", "Chỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần 32/2023\n",
+                          "Ảnh minh họa\n", "\n\n", "UBND tỉnh ", "1048/UBND-KT", "; "])
+TEXTS = st.one_of(st.text(max_size=200), st.lists(VIET, max_size=60).map("".join))
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _blank(text):
+    return not normalize(text).text.strip()
+
+
+@SETTINGS
+@given(TEXTS)
+def test_normalised_spans_map_back_inside_the_original(text):
+    norm = normalize(text)
+    assert len(norm.starts) == len(norm.text) == len(norm.ends)
+    previous = 0
+    for i in range(len(norm.text)):
+        a, b = norm.to_original(i, i + 1)
+        assert 0 <= a < b <= len(text)
+        assert a >= previous
+        previous = a
+    assert normalize(unicodedata.normalize("NFD", text)).text == normalize(unicodedata.normalize("NFC", text)).text
+
+
+@SETTINGS
+@given(TEXTS)
+def test_splitting_neither_loses_nor_duplicates_text(text):
+    records = NLP.tag_bulletin(text)
+    end = 0
+    for rec in records:
+        assert text[rec.start:rec.end] == rec.text
+        assert rec.start >= end  # ordered, no overlap
+        end = rec.end
+        assert not _blank(rec.text[:1]) and not _blank(rec.text[-1:])
+    if not records:  # blank text, or a bulletin page with nothing but chrome after its title
+        assert _blank(text) or any(is_bulletin_title(line) for line in normalize(text).text.split("\n"))
+    elif records[0].bulletin is None:  # not a bulletin: all of the text is one directive
+        assert len(records) == 1
+        assert _blank(text[:records[0].start]) and _blank(text[records[0].end:])
+
+
+@SETTINGS
+@given(TEXTS)
+def test_tagging_never_raises_and_tokens_cover_the_text(text):
+    for rec in NLP.tag_bulletin(text) + [NLP(text)]:
+        covered = [0] * len(rec.text)
+        for s, e in rec.tokens:
+            assert 0 <= s < e <= len(rec.text)
+            for i in range(s, e):
+                covered[i] += 1
+        for i, ch in enumerate(rec.text):
+            assert covered[i] <= 1
+            if not _blank(ch):
+                assert covered[i] == 1, (rec.text, i)

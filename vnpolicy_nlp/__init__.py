@@ -1,0 +1,16 @@
+"""vnpolicy-nlp: read Vietnamese government directives, tag their entities and topics.
+
+    >>> import vnpolicy_nlp as vp
+    >>> nlp = vp.load()
+    >>> [d.headline for d in nlp.tag_bulletin(page_text)]
+"""
+from __future__ import annotations
+
+from .bulletin import BulletinInfo
+from .pipeline import Pipeline, load
+from .record import Directive
+from .text import NormalizedText, normalize
+from .tokenize import tokenize
+
+__version__ = "0.1.0"
+__all__ = ["load", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]

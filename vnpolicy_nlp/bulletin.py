@@ -1,0 +1,282 @@
+"""Split a weekly bulletin page into its directives.
+
+A provincial bulletin page ("Chỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần …") carries a
+title with the week's dates, often a summary paragraph listing every headline separated by ";",
+then each directive as a headline line followed by body paragraphs, all mixed with site chrome.
+The summary is the most reliable guide to where directives start, so it is used when present;
+otherwise headlines are recognised by their shape. Everything here works on normalised text and
+returns spans in it; the pipeline maps them back to the original page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .patterns import DATE_RE
+
+__all__ = ["BulletinInfo", "DirectiveSpan", "SplitPage", "split_page", "is_bulletin_title", "parse_week"]
+
+
+@dataclass(frozen=True)
+class BulletinInfo:
+    """The page title and the week it covers (ISO dates, None when the title does not say)."""
+
+    title: str
+    week_start: str | None
+    week_end: str | None
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "week_start": self.week_start, "week_end": self.week_end}
+
+
+@dataclass(frozen=True)
+class DirectiveSpan:
+    """Where one directive lies in the (normalised) page."""
+
+    start: int
+    end: int
+    headline_end: int
+    duplicate_of: int | None = None  # index of the earlier directive this one repeats
+
+
+@dataclass
+class SplitPage:
+    bulletin: BulletinInfo | None
+    directives: list[DirectiveSpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # first non-space character
+    end: int    # after the last non-space character
+    text: str
+
+
+# ---------------------------------------------------------------- page chrome
+_TITLE = re.compile(r"chỉ đạo,?\s*(?:và\s*)?điều hành", re.IGNORECASE)
+_SKIP_LINK = re.compile(
+    r"^(?:nhảy|chuyển|bỏ qua|đi) (?:đến|tới)? ?(?:nội dung|phần nội dung)(?: chính)?$|^skip to (?:main )?content$",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(r"^[\(\[]?\s*(?:ảnh|hình ảnh|hình|video|clip)\b", re.IGNORECASE)
+_SIGNATURE = re.compile(
+    r"^(?:nguồn|tin|tin, ảnh|tin và ảnh|bài, ảnh|bbt|ban biên tập|người đăng|người viết|tác giả|"
+    r"cổng ttđt|cổng thông tin điện tử|theo|văn phòng ubnd tỉnh|vp ubnd tỉnh|văn phòng ủy ban nhân dân tỉnh)"
+    r"\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(
+    r"^(?:tin liên quan|các tin khác|tin khác|tin cùng chuyên mục|các tin đã đưa|tin đã đưa|bài viết liên quan|"
+    r"xem thêm|chia sẻ|in bài|in trang|gửi email|gửi bài|lượt xem|số lượt xem|trở về|quay lại|về đầu trang|"
+    r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc)\b",
+    re.IGNORECASE,
+)
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_LIST_ITEM = re.compile(r"^(?:[-+•*–]|\(?[a-zđ0-9]{1,2}[).]\s)")
+
+
+def _is_chrome(text: str) -> bool:
+    """A line that belongs to no directive: numbers, captions, skip links, signatures."""
+    if _NO_LETTERS.match(text):
+        return True
+    if len(text) <= 120 and _CAPTION.match(text) and not text.rstrip().endswith("."):
+        return True
+    if _SKIP_LINK.match(text) or _SIGNATURE.match(text):
+        return True
+    return False
+
+
+def _is_footer(text: str) -> bool:
+    return len(text) <= 80 and bool(_FOOTER.match(text))
+
+
+def is_bulletin_title(text: str) -> bool:
+    """True for a weekly-bulletin title line."""
+    return len(text) <= 300 and bool(_TITLE.search(text)) and (
+        "tuần" in text.lower() or len(DATE_RE.findall(text)) >= 2
+    )
+
+
+# ---------------------------------------------------------------- the week
+_WEEK_NO = re.compile(r"tuần\s*(?:thứ\s*)?(\d{1,2})\s*(?:/|năm)\s*(\d{4})", re.IGNORECASE)
+_NUM_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?")
+
+
+def parse_week(title: str) -> tuple[str | None, str | None]:
+    """ISO start and end of the week a bulletin title names."""
+    found = [(int(d), int(m), int(y) if y else None) for d, m, y in _NUM_DATE.findall(title)]
+    found = [f for f in found if 1 <= f[0] <= 31 and 1 <= f[1] <= 12]
+    if len(found) >= 2:
+        (d1, m1, y1), (d2, m2, y2) = found[0], found[-1]
+        if y2 is None:
+            y2 = y1
+        if y2 is None:
+            return None, None
+        if y1 is None:
+            y1 = y2 - 1 if (m1, d1) > (m2, d2) else y2
+        try:
+            return dt.date(y1, m1, d1).isoformat(), dt.date(y2, m2, d2).isoformat()
+        except ValueError:
+            return None, None
+    week = _WEEK_NO.search(title)
+    if week:
+        number, year = int(week.group(1)), int(week.group(2))
+        try:
+            monday = dt.date.fromisocalendar(year, number, 1)
+        except ValueError:
+            return None, None
+        return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    return None, None
+
+
+# ---------------------------------------------------------------- matching
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _similarity(a: list[str], b: list[str]) -> float:
+    if not a or not b:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+        return 0.0
+    return matcher.ratio()
+
+
+def _summary_items(text: str) -> list[str]:
+    return [item.strip().rstrip(".").strip() for item in text.split(";") if item.strip().rstrip(".").strip()]
+
+
+def _looks_like_headline(line: _Line) -> bool:
+    text = line.text
+    return (
+        12 <= len(text) <= 300
+        and len(text.split()) >= 3
+        and text[-1] not in ".:;,"
+        and not _LIST_ITEM.match(text)
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'(")
+    )
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+# ---------------------------------------------------------------- splitting
+def split_page(text: str) -> SplitPage:
+    """Split a normalised page into directives; non-bulletin text is one directive."""
+    lines = _lines(text)
+    if not lines:
+        return SplitPage(None, [])
+    title_at = next((i for i, ln in enumerate(lines[:80]) if is_bulletin_title(ln.text)), None)
+    if title_at is None:
+        first, last = lines[0], lines[-1]
+        return SplitPage(None, [DirectiveSpan(first.start, last.end, first.end)])
+    title = lines[title_at].text
+    info = BulletinInfo(title, *parse_week(title))
+
+    content = lines[title_at + 1:]
+    footer_at = next((i for i, ln in enumerate(content) if _is_footer(ln.text)), len(content))
+    content = [ln for ln in content[:footer_at] if not _is_chrome(ln.text)]
+    if not content:
+        return SplitPage(info, [])
+
+    headlines = _headlines_from_summary(content)
+    if headlines is None:
+        heads = _headlines_by_shape(content)
+    else:
+        heads = headlines
+    directives = []
+    for k, at in enumerate(heads):
+        stop = heads[k + 1] if k + 1 < len(heads) else len(content)
+        body = content[at:stop]
+        directives.append(DirectiveSpan(body[0].start, body[-1].end, body[0].end))
+    return SplitPage(info, _mark_duplicates(text, directives))
+
+
+def _headlines_from_summary(content: list[_Line]) -> list[int] | None:
+    """Indices of headline lines found through the summary paragraph, or None without one."""
+    for summary_at in range(min(3, len(content))):
+        items = _summary_items(content[summary_at].text)
+        if not items or len(items) == 1 and ";" not in content[summary_at].text and summary_at > 0:
+            continue
+        item_words = [_words(i) for i in items]
+        rest = content[summary_at + 1:]
+        heads = _match_items(rest, items, item_words)
+        needed = 2 if len(items) >= 2 else 1
+        if len(set(heads.values())) >= min(needed, len(items)) and heads:
+            return sorted(summary_at + 1 + i for i in heads)
+    return None
+
+
+def _match_items(rest: list[_Line], items: list[str], item_words: list[list[str]]) -> dict[int, int]:
+    """Map line index → summary item for every line that is a headline."""
+    heads: dict[int, int] = {}
+    previous_was_head = False
+    for i, line in enumerate(rest):
+        words = _words(line.text)
+        best, best_item = 0.0, -1
+        if len(line.text) <= 400:
+            for k, iw in enumerate(item_words):
+                if not 0.5 * len(iw) - 3 <= len(words) <= 1.5 * len(iw) + 4:
+                    continue
+                score = _similarity(words, iw)
+                if score > best:
+                    best, best_item = score, k
+        is_head = best >= 0.75 or (best >= 0.55 and _looks_like_headline(line))
+        # A body's first sentence often repeats its headline: never two headlines in a row.
+        if is_head and not previous_was_head:
+            heads[i] = best_item
+            previous_was_head = True
+        else:
+            previous_was_head = False
+    return heads
+
+
+def _headlines_by_shape(content: list[_Line]) -> list[int]:
+    """Headline indices from line shape alone: short, unpunctuated, followed by a body."""
+    heads: list[int] = []
+    for i, line in enumerate(content):
+        if heads and heads[-1] == i - 1:
+            continue
+        nxt = content[i + 1] if i + 1 < len(content) else None
+        if nxt is None or not _looks_like_headline(line):
+            continue
+        body_like = nxt.text.endswith((".", ":", ";", "…", '"', ")")) or len(nxt.text) > 1.3 * len(line.text)
+        if body_like:
+            heads.append(i)
+    if not heads or heads[0] != 0:
+        heads.insert(0, 0)
+    return heads
+
+
+def _mark_duplicates(text: str, directives: list[DirectiveSpan]) -> list[DirectiveSpan]:
+    words = [_words(text[d.start:d.end]) for d in directives]
+    out: list[DirectiveSpan] = []
+    for j, d in enumerate(directives):
+        dup = None
+        for i in range(j):
+            if out[i].duplicate_of is not None:
+                continue
+            a, b = words[i], words[j]
+            if a == b or (min(len(a), len(b)) >= 0.85 * max(len(a), len(b)) and _similarity(a, b) >= 0.9):
+                dup = i
+                break
+        out.append(DirectiveSpan(d.start, d.end, d.headline_end, dup))
+    return out
+
+
+def page_key(text: str) -> str:
+    """A short stable key of a page, used to build directive ids."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]

@@ -1,0 +1,147 @@
+"""Inline entity markup for authoring corpus records by hand.
+
+Writing character offsets by hand is where annotation goes wrong, so authors write
+``[[surface|LABEL]]`` (optionally ``[[surface|LABEL|key=value;key=value]]``) inside the
+text and this module turns it into the offset-based record format of ANNOTATION.md.
+It depends on the standard library only, so it runs before the package is installed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
+TOPIC_LABELS = ("disaster_response", "recruitment", "public_services", "health", "border_control")
+KINDS = ("directive", "headline")
+
+_MARK = re.compile(r"\[\[([^\[\]|]+)\|([A-Z_]+)(?:\|([^\[\]]*))?\]\]")
+
+
+class MarkupError(ValueError):
+    """A record whose markup cannot be turned into a valid annotated record."""
+
+
+@dataclass
+class Parsed:
+    text: str
+    entities: list[dict] = field(default_factory=list)
+
+
+def parse_markup(markup: str) -> Parsed:
+    """Strip ``[[surface|LABEL|attrs]]`` marks, returning plain text and offset entities."""
+    out: list[str] = []
+    entities: list[dict] = []
+    pos = 0
+    length = 0
+    for m in _MARK.finditer(markup):
+        before = markup[pos:m.start()]
+        out.append(before)
+        length += len(before)
+        surface, label, attrs = m.group(1), m.group(2), m.group(3)
+        if label not in ENTITY_LABELS:
+            raise MarkupError(f"unknown entity label {label!r} at markup offset {m.start()}")
+        if surface != surface.strip():
+            raise MarkupError(f"entity {surface!r} has leading or trailing spaces")
+        ent: dict = {"start": length, "end": length + len(surface), "label": label, "text": surface}
+        if attrs:
+            parsed_attrs = {}
+            for item in attrs.split(";"):
+                if not item.strip():
+                    continue
+                if "=" not in item:
+                    raise MarkupError(f"attribute {item!r} of {surface!r} is not key=value")
+                key, value = item.split("=", 1)
+                parsed_attrs[key.strip()] = value.strip()
+            ent["attrs"] = parsed_attrs
+        out.append(surface)
+        length += len(surface)
+        entities.append(ent)
+        pos = m.end()
+    out.append(markup[pos:])
+    text = "".join(out)
+    leftover = re.search(r"\[\[|\]\]", text)
+    if leftover:
+        snippet = text[max(0, leftover.start() - 30): leftover.start() + 30]
+        raise MarkupError(f"malformed mark near {snippet!r}")
+    return Parsed(text=text, entities=entities)
+
+
+def convert_record(raw: dict) -> dict:
+    """Turn one markup record into an ANNOTATION.md record, checking what a hand can get wrong."""
+    for key in ("id", "province", "date", "kind", "topics", "markup"):
+        if key not in raw:
+            raise MarkupError(f"missing key {key!r}")
+    if raw["kind"] not in KINDS:
+        raise MarkupError(f"kind {raw['kind']!r} is not one of {KINDS}")
+    try:
+        day = _dt.date.fromisoformat(raw["date"])
+    except (TypeError, ValueError):
+        raise MarkupError(f"date {raw['date']!r} is not ISO YYYY-MM-DD") from None
+    if not 2019 <= day.year <= 2026:
+        raise MarkupError(f"date {raw['date']} is outside 2019-2026")
+    topics = raw["topics"]
+    if not isinstance(topics, list) or any(t not in TOPIC_LABELS for t in topics):
+        raise MarkupError(f"topics {topics!r} must be a list drawn from {TOPIC_LABELS}")
+    if len(set(topics)) != len(topics):
+        raise MarkupError("topics repeat a label")
+    parsed = parse_markup(raw["markup"])
+    text = parsed.text
+    if text != text.strip():
+        raise MarkupError("text has leading or trailing white space")
+    headline = text.split("\n", 1)[0]
+    if raw["kind"] == "headline" and "\n" in text:
+        raise MarkupError("a headline record must be one line")
+    if raw["kind"] == "directive":
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+        if not 2 <= len(paragraphs) <= 5:
+            raise MarkupError(f"a directive needs a headline and 1-4 body paragraphs, got {len(paragraphs)} lines")
+    record = {k: v for k, v in raw.items() if k != "markup"}
+    record.update(text=text, headline=headline, entities=parsed.entities)
+    return record
+
+
+def convert_file(src: Path, dst: Path | None) -> list[str]:
+    """Convert a markup JSONL file; returns ``file:line: message`` problems (nothing written if any)."""
+    problems: list[str] = []
+    records: list[dict] = []
+    seen: set[str] = set()
+    for lineno, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            rec = convert_record(raw)
+            if rec["id"] in seen:
+                raise MarkupError(f"duplicate id {rec['id']!r}")
+            seen.add(rec["id"])
+            records.append(rec)
+        except (json.JSONDecodeError, MarkupError) as exc:
+            problems.append(f"{src}:{lineno}: {exc}")
+    if not problems and dst is not None:
+        tmp = dst.with_suffix(dst.suffix + ".tmp")
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        tmp.replace(dst)
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("src", type=Path, help="markup JSONL file")
+    parser.add_argument("dst", type=Path, nargs="?", help="annotated JSONL to write (omit to only check)")
+    args = parser.parse_args(argv)
+    problems = convert_file(args.src, args.dst)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if not problems:
+        n = sum(1 for line in args.src.read_text(encoding="utf-8").splitlines() if line.strip())
+        print(f"{args.src}: {n} records OK" + (f", written to {args.dst}" if args.dst else ""))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The result of tagging one directive: what the CLI prints and the Python API returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bulletin import BulletinInfo
+from .tokenize import Span
+
+__all__ = ["Directive"]
+
+
+@dataclass
+class Directive:
+    """One tagged directive. Offsets in ``tokens`` index ``text``; ``start``/``end`` locate
+    ``text`` in the source (``source_text[start:end] == text``)."""
+
+    text: str
+    headline: str
+    start: int
+    end: int
+    id: str
+    index: int = 0
+    source: str | None = None
+    duplicate_of: str | None = None
+    bulletin: BulletinInfo | None = None
+    tokens: list[Span] = field(default_factory=list)
+    input: dict[str, Any] | None = None
+
+    def token_texts(self) -> list[str]:
+        return [self.text[s:e] for s, e in self.tokens]
+
+    def to_dict(self, tokens: bool = False) -> dict[str, Any]:
+        """The JSON object of the CLI's output (CONTRACT.md)."""
+        out: dict[str, Any] = {
+            "source": self.source,
+            "index": self.index,
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "headline": self.headline,
+            "text": self.text,
+            "duplicate_of": self.duplicate_of,
+            "bulletin": self.bulletin.to_dict() if self.bulletin else None,
+        }
+        if tokens:
+            out["tokens"] = [list(t) for t in self.tokens]
+        if self.input is not None:
+            out["input"] = self.input
+        return out

@@ -1,0 +1,146 @@
+"""Normalisation of Vietnamese text with a map back to the original offsets.
+
+Bulletins arrive in NFC and NFD, with old-style ("hoà", "thuỷ") and new-style ("hòa", "thủy")
+tone placement, no-break and zero-width spaces, curly quotes and CRLF line ends. Models see one
+canonical form; every span they find is mapped back to the exact characters of the original, so
+what leaves the library always indexes the text the user gave.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["NormalizedText", "normalize", "canonical_syllable"]
+
+# Characters replaced one for one (the map stays one-to-one for them).
+_CHAR_MAP = {
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+}
+_CHAR_MAP.update({chr(c): " " for c in range(0x2000, 0x200C)})  # incl. zero-width space
+# Characters dropped outright: they carry no text.
+_DROP = {"\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+# Open syllables whose tone sits on the first vowel in the canonical (new) style:
+# hòa, khỏe, thủy. "qu" + y keeps the tone on y (quý), so q is excluded from the onset.
+_OPEN_GLIDE = re.compile(r"^([bcdđghklmnprstvx]*)(o)(a|e)$|^([bcdđghklmnprstvx]*[^q]|)(u)(y)$")
+
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def canonical_syllable(syllable: str) -> str:
+    """Return a syllable in NFC with the tone mark placed the canonical (new) way."""
+    nfd = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in nfd if c in _TONES]
+    if len(tones) != 1:
+        return unicodedata.normalize("NFC", syllable)
+    tone = tones[0]
+    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c != tone))
+    match = _OPEN_GLIDE.match(bare.lower())
+    if not match:
+        return unicodedata.normalize("NFC", syllable)
+    vowel_at = match.start(2) if match.group(2) else match.start(5)
+    placed = bare[: vowel_at + 1] + tone + bare[vowel_at + 1:]
+    return unicodedata.normalize("NFC", placed)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The canonical form of a text and, for each of its characters, where it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]  # original offset where normalised char i begins
+    ends: tuple[int, ...]    # original offset where normalised char i ends
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span ``[start, end)`` to the original text."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) is outside the normalised text of length {len(self.text)}")
+        if start == end:
+            pos = self.starts[start] if start < len(self.text) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def to_normalized(self, orig_offset: int) -> int:
+        """The first normalised character that starts at or after an original offset."""
+        import bisect
+
+        return bisect.bisect_left(self.starts, orig_offset)
+
+
+def _clusters(text: str):
+    """Yield (start, end) of each base character with its combining marks."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _is_mark(text[j]):
+            j += 1
+        yield i, j
+        i = j
+
+
+def normalize(original: str) -> NormalizedText:
+    """Return the canonical form of ``original`` with its offset map."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def emit(piece: str, s: int, e: int) -> None:
+        for ch in piece:
+            out.append(ch)
+            starts.append(s)
+            ends.append(e)
+
+    pos = 0
+    n = len(original)
+    while pos < n:
+        ch = original[pos]
+        if ch == "\r":
+            nxt = pos + 2 if original.startswith("\r\n", pos) else pos + 1
+            emit("\n", pos, nxt)
+            pos = nxt
+            continue
+        if ch.isalpha():
+            end = pos + 1
+            while end < n and (original[end].isalpha() or _is_mark(original[end])):
+                end += 1
+            _emit_word(original, pos, end, emit)
+            pos = end
+            continue
+        if ch in _DROP:
+            pos += 1
+            continue
+        if ch in _CHAR_MAP:
+            emit(_CHAR_MAP[ch], pos, pos + 1)
+        elif ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            emit(" " if unicodedata.category(ch) != "Zl" else "\n", pos, pos + 1)
+        else:
+            end = pos + 1
+            while end < n and not ch.isspace() and _is_mark(original[end]):
+                end += 1
+            emit(unicodedata.normalize("NFC", original[pos:end]), pos, end)
+            pos = end
+            continue
+        pos += 1
+    return NormalizedText(original, "".join(out), tuple(starts), tuple(ends))
+
+
+def _emit_word(original: str, start: int, end: int, emit) -> None:
+    """Emit one run of letters (with combining marks) in canonical form."""
+    raw = original[start:end]
+    canon = canonical_syllable(raw)
+    clusters = [(start + s, start + e) for s, e in _clusters(raw)]
+    if len(canon) == len(clusters):
+        for ch, (s, e) in zip(canon, clusters):
+            emit(ch, s, e)
+    else:  # composition changed the length: the whole word maps to the whole run
+        emit(canon, start, end)
