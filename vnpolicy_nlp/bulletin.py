@@ -68,10 +68,16 @@ _SIGNATURE = re.compile(
     r"\b[^.;]{0,60}$",
     re.IGNORECASE,
 )
+# Headers of the list of other articles under a page: nothing after them is a directive.
 _FOOTER = re.compile(
     r"^(?:tin liên quan|các tin khác|tin khác|tin cùng chuyên mục|các tin đã đưa|tin đã đưa|bài viết liên quan|"
-    r"xem thêm|chia sẻ|in bài|in trang|gửi email|gửi bài|lượt xem|số lượt xem|trở về|quay lại|về đầu trang|"
-    r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc)\b",
+    r"xem thêm|bài viết khác|tin mới)\b",
+    re.IGNORECASE,
+)
+# Buttons and counters that can stand anywhere on a page.
+_WIDGET = re.compile(
+    r"^(?:chia sẻ|in bài|in trang|gửi email|gửi bài|lượt xem|số lượt xem|lượt đọc|trở về|quay lại|về đầu trang|"
+    r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc|cỡ chữ|nghe đọc bài)\b[^.]{0,40}$",
     re.IGNORECASE,
 )
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -84,12 +90,12 @@ def _is_chrome(text: str) -> bool:
         return True
     if len(text) <= 120 and _CAPTION.match(text) and not text.rstrip().endswith("."):
         return True
-    if _SKIP_LINK.match(text) or _SIGNATURE.match(text):
+    if _SKIP_LINK.match(text) or _SIGNATURE.match(text) or _WIDGET.match(text):
         return True
     return False
 
 
-def _is_footer(text: str) -> bool:
+def is_footer(text: str) -> bool:
     return len(text) <= 80 and bool(_FOOTER.match(text))
 
 
@@ -187,7 +193,7 @@ def split_page(text: str) -> SplitPage:
     info = BulletinInfo(title, *parse_week(title))
 
     content = lines[title_at + 1:]
-    footer_at = next((i for i, ln in enumerate(content) if _is_footer(ln.text)), len(content))
+    footer_at = next((i for i, ln in enumerate(content) if is_footer(ln.text)), len(content))
     content = [ln for ln in content[:footer_at] if not _is_chrome(ln.text)]
     if not content:
         return SplitPage(info, [])
@@ -209,13 +215,12 @@ def _headlines_from_summary(content: list[_Line]) -> list[int] | None:
     """Indices of headline lines found through the summary paragraph, or None without one."""
     for summary_at in range(min(3, len(content))):
         items = _summary_items(content[summary_at].text)
-        if not items or len(items) == 1 and ";" not in content[summary_at].text and summary_at > 0:
+        if len(items) < 2:
             continue
         item_words = [_words(i) for i in items]
         rest = content[summary_at + 1:]
         heads = _match_items(rest, items, item_words)
-        needed = 2 if len(items) >= 2 else 1
-        if len(set(heads.values())) >= min(needed, len(items)) and heads:
+        if len(set(heads.values())) >= 2:
             return sorted(summary_at + 1 + i for i in heads)
     return None
 

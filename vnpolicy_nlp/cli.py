@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 
+from .modelset import ModelSetError
 from .pipeline import Pipeline, load
 from .reading import InputError, read_jsonl_records, read_text
 from .record import Directive
@@ -27,7 +28,8 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
         source = "<stdin>" if path == "-" else path
         if kind == "jsonl":
             for item in read_jsonl_records(path, errors):
-                rec = nlp(item.record["text"])
+                province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
+                rec = nlp(item.record["text"], province=province)
                 rec.source, rec.index, rec.input = source, item.line - 1, item.record
                 yield rec
             continue
@@ -44,11 +46,16 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
 
 def _table(records: list[Directive]) -> str:
     """An aligned, human-readable summary: one row a directive."""
-    head = ["source", "#", "headline", "tokens", "duplicate_of"]
+    head = ["source", "#", "headline", "topics", "AG", "LOC", "OFF", "DOC", "dup of"]
     rows = []
     for r in records:
-        headline = r.headline if len(r.headline) <= 70 else r.headline[:69] + "…"
-        rows.append([r.source or "-", str(r.index), headline, str(len(r.tokens)),
+        headline = r.headline if len(r.headline) <= 60 else r.headline[:59] + "…"
+        counts = {label: 0 for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")}
+        for ent in r.entities or []:
+            counts[ent["label"]] = counts.get(ent["label"], 0) + 1
+        topics = "-" if r.topics is None else (",".join(r.topics) or "other")
+        rows.append([r.source or "-", str(r.index), headline, topics,
+                     *(str(counts[k]) if r.entities is not None else "-" for k in counts),
                      r.duplicate_of.rsplit("-", 1)[-1] if r.duplicate_of else ""])
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
@@ -60,19 +67,77 @@ def _table(records: list[Directive]) -> str:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    nlp = load(args.model)
+    try:
+        nlp = load(args.model)
+    except ModelSetError as exc:
+        _warn(str(exc))
+        return 2
     errors: list[InputError] = []
     paths = args.paths or ["-"]
     if args.format == "jsonl":
         out = sys.stdout
         for rec in _tag_inputs(nlp, paths, args.input, errors):
-            out.write(json.dumps(rec.to_dict(tokens=args.tokens), ensure_ascii=False) + "\n")
+            obj = rec.to_dict(tokens=args.tokens)
+            if args.explain and rec.topics is not None:
+                obj["explain"] = {t: [[term, w] for term, w in terms] for t, terms in rec.explain().items() if terms}
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
         records = list(_tag_inputs(nlp, paths, args.input, errors))
         print(_table(records))
     for exc in errors:
         _warn(f"skipped {exc}")
     return 1 if errors else 0
+
+
+def cmd_corpus_validate(args: argparse.Namespace) -> int:
+    from .corpus import read_records, validate
+
+    problems = validate(args.paths or None)
+    for p in problems:
+        print(p)
+    n = len(read_records(args.paths or None))
+    print(f"{n} records checked, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_corpus_stats(args: argparse.Namespace) -> int:
+    from .corpus import stats
+
+    print(json.dumps(stats(args.paths or None), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import train_model_set
+
+    result = train_model_set(args.corpus or None, args.out)
+    ents = result.metrics["entities_test"]["micro"]
+    tops = result.metrics["topics_test"]
+    print(f"entities (test) micro-F1 {ents['f1']:.3f}; topics (test) macro-F1 {tops['macro_f1']:.3f}, "
+          f"exact-set {tops['exact_set_accuracy']:.3f}; {result.seconds:.0f} s; written to {result.out}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import format_table
+    from .modelset import BUNDLED, read_manifest
+
+    model = args.model or BUNDLED
+    try:
+        metrics = read_manifest(model)["metrics"]
+    except ModelSetError as exc:
+        _warn(str(exc))
+        return 2
+    rows = [[label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", s["support"]]
+            for label, s in metrics["entities_test"].items()]
+    print(f"{model}: entities, test split")
+    print(format_table(rows, ["label", "P", "R", "F1", "support"]))
+    for key in ("topics_test", "topics_test_headlines_only"):
+        t = metrics[key]
+        print(f"\n{model}: {key.replace('_', ' ')} (macro-F1 {t['macro_f1']:.3f}, exact {t['exact_set_accuracy']:.3f})")
+        print(format_table([[label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", s["support"]]
+                            for label, s in t["per_label"].items()], ["topic", "P", "R", "F1", "support"]))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +156,34 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--format", choices=["jsonl", "table"], default="jsonl", help="output format (default jsonl)")
     tag.add_argument("--tokens", action="store_true", help="include word-token spans")
     tag.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
+    tag.add_argument("--explain", action="store_true", help="add the terms that drove each topic (jsonl output)")
     tag.set_defaults(func=cmd_tag)
+
+    train = sub.add_parser("train", help="train every model from the corpus and write a model set",
+                           epilog="examples:\n  vnpolicy train                     retrain the bundled set in models/\n"
+                                  "  vnpolicy train --out /tmp/my-set   write a new set elsewhere",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    train.add_argument("--corpus", nargs="*", metavar="DIR", help="corpus files or folders (default: corpora/)")
+    train.add_argument("--out", default="models", metavar="DIR", help="where to write the set (default: models)")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="print a model set's test metrics",
+                              epilog="examples:\n  vnpolicy evaluate\n  vnpolicy evaluate --model /tmp/my-set",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate.add_argument("--model", default=None, metavar="DIR", help="the model set (default: the bundled one)")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    corpus = sub.add_parser("corpus", help="check and count the annotated corpus",
+                            epilog="examples:\n  vnpolicy corpus validate\n  vnpolicy corpus validate my-week.jsonl\n"
+                                   "  vnpolicy corpus stats",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    csub = corpus.add_subparsers(dest="corpus_command", required=True)
+    val = csub.add_parser("validate", help="report every problem as file:line: message")
+    val.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
+    val.set_defaults(func=cmd_corpus_validate)
+    st = csub.add_parser("stats", help="counts per topic, subject, province, year and entity label")
+    st.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
+    st.set_defaults(func=cmd_corpus_stats)
     return parser
 
 

@@ -7,11 +7,17 @@ It depends on the standard library only, so it runs before the package is instal
 """
 from __future__ import annotations
 
+import os
+import sys
+
+if __name__ == "__main__":  # run as a file: keep this package's tokenize.py from hiding the stdlib's
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+
 import argparse
 import datetime as _dt
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -12,7 +12,7 @@ _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠ"
 _CODE = rf"[{_UP}][{_UP}a-zđ&0-9]*"
 
 #: State documents: 1048/UBND-KT, 02/2023/TT-BTP, 726/CĐ-TTg, "4851 /VP-KT", "12/ KH-UBND".
-STATE_DOC_NUMBER = rf"\d{{1,6}}(?:/\d{{4}})? ?/ ?{_CODE}(?:-{_CODE})*"
+STATE_DOC_NUMBER = rf"\d{{1,6}}(?:/\d{{4}})? ?/ ?{_CODE}(?:-{_CODE}|\.(?=[{_UP}]){_CODE})*"
 #: Party documents: 119-KH/TU, 08-NQ/TW, 35-QĐ/TU.
 PARTY_DOC_NUMBER = rf"\d{{1,6}}-{_CODE}/{_CODE}(?:-{_CODE})*"
 
@@ -24,3 +24,6 @@ DATE_RE = re.compile(
     r"(?<![\w/])(?:\d{1,2}/\d{1,2}(?:/\d{4})?|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}\.\d{1,2}\.\d{4}"
     r"|\d{1,2} tháng \d{1,2}(?: năm \d{4})?)(?![\w/])"
 )
+
+#: Syllable-level pieces: protected forms first, then runs of word characters, then single marks.
+SYLLABLE_RE = re.compile(r"\w+|[^\w\s]")

@@ -4,36 +4,57 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .bulletin import split_page, page_key
+from .bulletin import page_key, split_page
+from .modelset import BUNDLED, ModelSetError, load_component, read_manifest
 from .record import Directive
 from .text import NormalizedText, normalize
-from .tokenize import to_original_spans, tokenize_normalized
+from .tokenize import Span, to_original_spans, tokenize_normalized
 
 __all__ = ["Pipeline", "load"]
 
 
 class Pipeline:
-    """Normalise, split, tokenize (and, as their models land, tag entities and topics).
+    """Normalise, split, tokenize, tag entities and topics.
 
-    Create it with :func:`vnpolicy_nlp.load`; nothing heavy happens until the first call.
+    Create it with :func:`vnpolicy_nlp.load`. Components come from a model set (the bundled
+    ``models/`` by default); a folder without a trained set gives tokens only.
     """
 
-    def __init__(self, model_dir: Path | None = None):
-        self.model_dir = model_dir
+    def __init__(self, model_dir: Path | None = None, *, required: bool = False):
+        self.model_dir = Path(model_dir) if model_dir is not None else BUNDLED
+        self.entities = None
+        self.topics = None
+        self.manifest: dict | None = None
+        if (self.model_dir / "manifest.json").exists() or required:
+            self.manifest = read_manifest(self.model_dir)
+            self.entities = load_component(self.model_dir, "entities", self.manifest)
+            self.topics = load_component(self.model_dir, "topics", self.manifest)
 
     # -------------------------------------------------------------- public API
-    def __call__(self, text: str) -> Directive:
+    def __call__(self, text: str, province: str | None = None) -> Directive:
         """Tag one directive (the whole string is the directive; nothing is split off)."""
         if not isinstance(text, str):
             raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
         norm = normalize(text)
-        return self._directive(norm, 0, len(norm.text), whole=True,
-                               id_=f"{page_key(text)}-000", index=0)
+        rec = self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0,
+                              province=province)
+        self._classify([rec])
+        return rec
 
-    def pipe(self, texts: Iterable[str]) -> Iterator[Directive]:
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Directive]:
         """Tag many directives, one result per text, in order."""
+        batch: list[Directive] = []
         for text in texts:
-            yield self(text)
+            if not isinstance(text, str):
+                raise TypeError(f"expected str, got {type(text).__name__}")
+            norm = normalize(text)
+            batch.append(self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0))
+            if len(batch) >= batch_size:
+                self._classify(batch)
+                yield from batch
+                batch = []
+        self._classify(batch)
+        yield from batch
 
     def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
         """Split a page into directives (a non-bulletin text is one) and tag each."""
@@ -51,11 +72,12 @@ class Pipeline:
             if span.duplicate_of is not None:
                 rec.duplicate_of = records[span.duplicate_of].id
             records.append(rec)
+        self._classify(records)
         return records
 
     # -------------------------------------------------------------- internals
     def _directive(self, norm: NormalizedText, start: int, end: int, *, whole: bool, id_: str, index: int,
-                   headline_end: int | None = None) -> Directive:
+                   headline_end: int | None = None, province: str | None = None) -> Directive:
         """Build the record of the normalised span ``[start, end)`` of ``norm``."""
         if whole:
             o_start, o_end = 0, len(norm.original)
@@ -69,7 +91,18 @@ class Pipeline:
         else:
             head_s = start
         h_s, h_e = norm.to_original(head_s, headline_end) if headline_end > head_s else (o_start, o_start)
+        entities = None
+        boundaries: list[Span] = []
+        if self.entities is not None:
+            found = self.entities.tag(sub, province=province)
+            entities = []
+            for ent in found:
+                (a, b), = to_original_spans(norm, [(ent.start, ent.end)], shift=start, base=o_start)
+                entities.append({"start": a, "end": b, "label": ent.label,
+                                 "text": norm.original[o_start + a:o_start + b], "attrs": ent.attrs})
+                boundaries.append((ent.start, ent.end))
         spans = tokenize_normalized(sub)
+        spans = _split_at(spans, boundaries)
         tokens = to_original_spans(norm, spans, shift=start, base=o_start)
         return Directive(
             text=norm.original[o_start:o_end],
@@ -79,9 +112,41 @@ class Pipeline:
             id=id_,
             index=index,
             tokens=tokens,
+            entities=entities,
         )
+
+    def _classify(self, records: list[Directive]) -> None:
+        if self.topics is None or not records:
+            return
+        for rec, pred in zip(records, self.topics.predict([r.text for r in records])):
+            rec.topics = pred.topics
+            rec.topic_scores = pred.scores
+            rec._explainer = self.topics.explain
+
+
+def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:
+    """Split word tokens so that every entity starts and ends on a token boundary."""
+    if not entities:
+        return tokens
+    cuts = sorted({x for s, e in entities for x in (s, e)})
+    out: list[Span] = []
+    import bisect
+
+    for s, e in tokens:
+        lo = bisect.bisect_right(cuts, s)
+        hi = bisect.bisect_left(cuts, e)
+        pieces = [s, *cuts[lo:hi], e]
+        for a, b in zip(pieces, pieces[1:]):
+            out.append((a, b))
+    return out
 
 
 def load(path: str | Path | None = None) -> Pipeline:
-    """The pipeline with the bundled models, or with the model set at ``path``."""
-    return Pipeline(Path(path) if path is not None else None)
+    """The pipeline with the bundled models, or with the model set at ``path`` (which must be
+    a trained set: its files are checked against the manifest before anything is unpickled)."""
+    if path is None:
+        return Pipeline()
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelSetError(f"{path}: no such model set folder")
+    return Pipeline(path, required=True)

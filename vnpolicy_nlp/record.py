@@ -1,6 +1,7 @@
 """The result of tagging one directive: what the CLI prints and the Python API returns."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,17 @@ class Directive:
     bulletin: BulletinInfo | None = None
     tokens: list[Span] = field(default_factory=list)
     input: dict[str, Any] | None = None
+    topics: list[str] | None = None
+    topic_scores: dict[str, float] | None = None
+    entities: list[dict[str, Any]] | None = None
+    _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
+
+    def explain(self, top: int = 6, topics: list[str] | None = None) -> dict[str, list[tuple[str, float]]]:
+        """For each predicted topic (or each of ``topics``), the terms of this directive that
+        pushed its score most: why it was counted under that topic."""
+        if self._explainer is None:
+            raise RuntimeError("no topic model is loaded, so there is nothing to explain")
+        return self._explainer(self.text, top, topics if topics is not None else self.topics)
 
     def token_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.tokens]
@@ -43,6 +55,11 @@ class Directive:
             "duplicate_of": self.duplicate_of,
             "bulletin": self.bulletin.to_dict() if self.bulletin else None,
         }
+        if self.topics is not None:
+            out["topics"] = list(self.topics)
+            out["topic_scores"] = dict(self.topic_scores or {})
+        if self.entities is not None:
+            out["entities"] = [dict(e) for e in self.entities]
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
         if self.input is not None:

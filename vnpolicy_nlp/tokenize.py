@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .patterns import DATE_RE, DOC_NUMBER_RE
+from .patterns import DATE_RE, DOC_NUMBER_RE, SYLLABLE_RE
 from .text import NormalizedText, normalize
 
-__all__ = ["Span", "tokenize", "tokenize_normalized", "protected_spans"]
+__all__ = ["Span", "tokenize", "tokenize_normalized", "protected_spans", "syllable_spans"]
 
 Span = tuple[int, int]
 _NONSPACE = re.compile(r"\S+")
@@ -34,6 +34,23 @@ def protected_spans(text: str) -> list[Span]:
         if not any(s < m.end() and m.start() < e for s, e in taken):
             spans.append(m.span())
     return sorted(spans)
+
+
+def syllable_spans(text: str) -> list[Span]:
+    """Syllables and single punctuation marks of a normalised text, with document numbers and
+    dates kept whole. Entity boundaries always fall between these pieces, so the entity tagger
+    works on them (and needs no word segmentation)."""
+    fixed = protected_spans(text)
+    spans: list[Span] = []
+    cursor = 0
+    for s, e in fixed + [(len(text), len(text))]:
+        if s < cursor:
+            continue
+        spans.extend((cursor + m.start(), cursor + m.end()) for m in SYLLABLE_RE.finditer(text[cursor:s]))
+        if e > s:
+            spans.append((s, e))
+        cursor = e
+    return spans
 
 
 def _align(segment: str, offset: int, words: list[str]) -> list[Span] | None:

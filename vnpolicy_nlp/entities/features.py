@@ -1,0 +1,86 @@
+"""Features of each syllable for the statistical entity tagger.
+
+A syllable's own form and shape, its neighbours, and what the fact gazetteers say about the run
+it stands in (agency name, administrative-unit name, title, family name, unit word). The
+gazetteers only hint: the tagger learns from the corpus where the annotation guide puts span
+boundaries ("UBND tỉnh" whole, "Chủ tịch" outside, places inside agency names).
+"""
+from __future__ import annotations
+
+import re
+
+from .gazetteer import FAMILY_NAMES, UNIT_WORDS, agency_index, place_index, title_index
+
+_DOCNUM = re.compile(r"\d.*/")
+_UNIT_FIRST = {w.split()[0] for w in UNIT_WORDS}
+
+
+def _shape(tok: str) -> str:
+    if _DOCNUM.match(tok):
+        return "DOCNUM"
+    if re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", tok):
+        return "DATE"
+    if tok.isdigit():
+        return "D"
+    if not tok[0].isalnum():
+        return "P" + tok if len(tok) == 1 else "P"
+    if tok.isupper():
+        return "XX" if len(tok) > 1 else "X"
+    if tok[0].isupper():
+        return "Xx"
+    return "x"
+
+
+def _gazetteer_tags(lower: list[str]) -> list[list[str]]:
+    tags: list[list[str]] = [[] for _ in lower]
+    for index, name in ((agency_index(), "ag"), (place_index(), "pl"), (title_index(), "ti")):
+        for i, j, tag in index.matches(lower):
+            tags[i].append(f"{name}B={tag}")
+            for k in range(i + 1, j):
+                tags[k].append(f"{name}I={tag}")
+            if j < len(lower):
+                tags[j].append(f"{name}after")
+    return tags
+
+
+def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[str]]:
+    """Feature strings for each token of one text (CRFsuite's item format)."""
+    lower = [t.lower() for t in tokens]
+    shapes = [_shape(t) for t in tokens]
+    gaz = _gazetteer_tags(lower) if gazetteers else [[] for _ in tokens]
+    # Runs of capitalised syllables: where names live.
+    cap_run = [0] * len(tokens)
+    run = 0
+    for i in range(len(tokens) - 1, -1, -1):
+        run = run + 1 if shapes[i] in ("Xx", "XX", "X") else 0
+        cap_run[i] = run
+    feats = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        w = lower[i]
+        f = [f"w={w}", f"s={shapes[i]}", f"run={min(cap_run[i], 5)}"]
+        if w in FAMILY_NAMES:
+            f.append("family")
+        if w in _UNIT_FIRST:
+            f.append("unitword")
+        for d in (-3, -2, -1, 1, 2, 3):
+            k = i + d
+            if 0 <= k < n:
+                f.append(f"w{d}={lower[k]}")
+                if abs(d) <= 2:
+                    f.append(f"s{d}={shapes[k]}")
+                    if lower[k] in FAMILY_NAMES:
+                        f.append(f"family{d}")
+            else:
+                f.append(f"w{d}=<pad>")
+        if i > 0:
+            f.append(f"w-1|w={lower[i - 1]}|{w}")
+        if i + 1 < n:
+            f.append(f"w|w+1={w}|{lower[i + 1]}")
+        if i > 1:
+            f.append(f"w-2|w-1={lower[i - 2]}|{lower[i - 1]}")
+        f.extend(gaz[i])
+        if i > 0:
+            f.extend("p:" + g for g in gaz[i - 1])
+        feats.append(f)
+    return feats

@@ -1,0 +1,147 @@
+"""Gazetteers built from facts: the state apparatus and the administrative units.
+
+Agencies come from ``data/state_apparatus.json`` (ministries, provincial bodies before and after
+the 2025 mergers, acronyms); places come from ``vietnamadminunits`` (every province, district and
+commune, old and post-2025). Matches are made on syllable sequences, so they feed the trained
+tagger as features and the attribute resolver as lookups.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..text import normalize
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+UNIT_WORDS = {
+    "tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
+    "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune",
+}
+FAMILY_NAMES = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý",
+    "lương", "nông", "lục", "vi", "hà", "triệu", "đinh", "trịnh", "mai", "lâm", "tô", "đoàn", "cao", "chu", "tạ", "quách",
+    "thái", "lò", "quàng", "hứa", "la", "mã", "lã", "đàm", "hầu", "giàng", "sùng", "vàng", "đào", "văn", "kiều", "khổng",
+    "lưu", "tăng", "từ", "vương", "châu", "phùng", "thân", "tống", "trương", "nghiêm", "doãn", "kim", "đồng", "hoàng",
+    "lăng", "mạc", "nguyên", "ông", "âu", "diệp", "khúc", "lại", "lữ", "mạc", "phí", "quan", "tiêu", "trình", "ma", "bế",
+    "hoàng", "sầm", "vy", "lường", "cầm", "bạc", "điêu", "y", "h", "rơ", "kpă", "siu", "ksor", "nay", "rah", "đinh",
+}
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    name: str          # e.g. "Chi Lăng"
+    unit_type: str     # e.g. "Huyện"
+    level: str         # province / district / commune
+    province: str      # short province name
+    code: str
+    era: str           # "legacy" (before 2025-07-01) or "2025"
+    district: str = ""
+    province_code: str = ""
+    district_code: str = ""
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(normalize(text).text.lower().split())
+
+
+@lru_cache(maxsize=1)
+def state_apparatus() -> dict:
+    return json.loads((DATA / "state_apparatus.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def admin_units() -> list[AdminUnit]:
+    """Every administrative unit of both eras, read from vietnamadminunits' bundled database."""
+    import vietnamadminunits
+
+    db = os.path.join(os.path.dirname(vietnamadminunits.__file__), "data", "dataset.db")
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    units: dict[tuple, AdminUnit] = {}
+    for (prov, prov_short, prov_code, dist, dist_short, dist_type, dist_code, ward, ward_short, ward_type,
+         ward_code) in con.execute(
+            "select province, provinceShort, provinceCode, district, districtShort, districtType, districtCode, "
+            "ward, wardShort, wardType, wardCode from admin_units_legacy"):
+        p_type = prov.split(" " + prov_short)[0] if prov_short else "Tỉnh"
+        units.setdefault(("legacy", "province", prov_short), AdminUnit(prov_short, p_type, "province", prov_short,
+                                                                       prov_code, "legacy", province_code=prov_code))
+        if dist_short:
+            units.setdefault(("legacy", "district", prov_short, dist_short), AdminUnit(
+                dist_short, dist_type or "", "district", prov_short, dist_code, "legacy", dist_short, prov_code, dist_code))
+        if ward_short:
+            units.setdefault(("legacy", "commune", prov_short, dist_short, ward_short), AdminUnit(
+                ward_short, ward_type or "", "commune", prov_short, ward_code, "legacy", dist_short or "", prov_code,
+                dist_code or ""))
+    for prov, prov_short, prov_code, ward, ward_short, ward_type, ward_code in con.execute(
+            "select province, provinceShort, provinceCode, ward, wardShort, wardType, wardCode from admin_units"):
+        p_type = prov.split(" " + prov_short)[0] if prov_short else "Tỉnh"
+        units.setdefault(("2025", "province", prov_short), AdminUnit(prov_short, p_type, "province", prov_short,
+                                                                     prov_code, "2025", province_code=prov_code))
+        if ward_short:
+            units.setdefault(("2025", "commune", prov_short, ward_short), AdminUnit(
+                ward_short, ward_type or "", "commune", prov_short, ward_code, "2025", province_code=prov_code))
+    con.close()
+    return list(units.values())
+
+
+@lru_cache(maxsize=1)
+def units_by_name() -> dict[tuple[str, ...], list[AdminUnit]]:
+    out: dict[tuple[str, ...], list[AdminUnit]] = {}
+    for unit in admin_units():
+        out.setdefault(_key(unit.name), []).append(unit)
+    return out
+
+
+class PhraseIndex:
+    """Longest-match lookup of lower-cased syllable sequences."""
+
+    def __init__(self, phrases: dict[tuple[str, ...], str]):
+        self.phrases = phrases
+        self.max_len = max((len(k) for k in phrases), default=0)
+
+    def matches(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """Non-overlapping longest matches ``(i, j, tag)`` over ``words`` (already lower-cased)."""
+        out = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.max_len, len(words) - i), 0, -1):
+                tag = self.phrases.get(tuple(words[i:i + n]))
+                if tag is not None:
+                    out.append((i, i + n, tag))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def agency_index() -> PhraseIndex:
+    data = state_apparatus()
+    phrases: dict[tuple[str, ...], str] = {}
+    for group in ("central", "province_heads", "departments"):
+        for name in data[group]:
+            phrases[_key(name)] = "AGENCY"
+    for name in data["local_heads"]:
+        phrases.setdefault(_key(name), "AGENCY_HEAD")
+    return PhraseIndex(phrases)
+
+
+@lru_cache(maxsize=1)
+def place_index() -> PhraseIndex:
+    """Names of administrative units (both eras), tagged by level."""
+    phrases: dict[tuple[str, ...], str] = {}
+    for unit in admin_units():
+        key = _key(unit.name)
+        if len(key) >= 2 or unit.level == "province":  # one-syllable commune names are too ambiguous
+            phrases.setdefault(key, "PLACE_" + unit.level)
+    return PhraseIndex(phrases)
+
+
+@lru_cache(maxsize=1)
+def title_index() -> PhraseIndex:
+    return PhraseIndex({_key(t): "TITLE" for t in state_apparatus()["titles"]})

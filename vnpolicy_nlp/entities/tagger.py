@@ -1,0 +1,181 @@
+"""The hybrid entity tagger: patterns, gazetteers, the trained CRF, and a resolver that merges
+them into flat spans by the annotation guide's rules, then attaches attributes."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..tokenize import syllable_spans
+from .attributes import agency_attrs, assign_roles, location_attrs, official_attrs
+from .crf import CRFTagger, bio_decode
+from .docnumbers import doc_number_attrs, find_doc_numbers, link_citations
+from .gazetteer import FAMILY_NAMES, agency_index, place_index, title_index
+
+__all__ = ["Entity", "EntityTagger", "MODES"]
+
+MODES = ("full", "crf", "rules")
+_TRIM = " ,.;:()\"'-"
+_UNIT_BEFORE = re.compile(r"(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\s$", re.I)
+
+
+@dataclass
+class Entity:
+    start: int
+    end: int
+    label: str
+    attrs: dict = field(default_factory=dict)
+
+    def to_dict(self, text: str) -> dict:
+        return {"start": self.start, "end": self.end, "label": self.label, "text": text[self.start:self.end],
+                "attrs": self.attrs}
+
+
+@dataclass
+class EntityTagger:
+    """``tag(text)`` → entities of a normalised directive text. ``mode`` is for ablation:
+    ``rules`` (patterns and gazetteers only), ``crf`` (the trained tagger only), ``full``."""
+
+    crf: CRFTagger | None = None
+    mode: str = "full"
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Flat, labelled spans of a normalised text, before attributes."""
+        if self.mode not in MODES:
+            raise ValueError(f"mode {self.mode!r} is not one of {MODES}")
+        tokens = syllable_spans(text)
+        if self.mode == "rules" or self.crf is None:
+            found = _rule_spans(text, tokens)
+        else:
+            found = bio_decode(tokens, self.crf.tag([text[s:e] for s, e in tokens]))
+        if self.mode == "crf":
+            return sorted(found)
+        return _resolve(text, found)
+
+    def tag(self, text: str, province: str | None = None) -> list[Entity]:
+        """Entities with attributes. ``province`` (short name) resolves places such as
+        "huyện Chi Lăng" to the right unit; by default the text's own most named province."""
+        ents = [Entity(s, e, label) for s, e, label in self.spans(text)]
+        add_attributes(text, ents, province)
+        return ents
+
+
+def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Merge tagger output with the document-number pattern and tidy spans by the guide."""
+    numbers = find_doc_numbers(text)
+    out = [(s, e, "DOC_NUMBER") for s, e in numbers]
+    for s, e, label in found:
+        if label == "DOC_NUMBER":
+            continue
+        while s < e and text[s] in _TRIM:
+            s += 1
+        while e > s and text[e - 1] in _TRIM and not (text[e - 1] == ")" and "(" in text[s:e]):
+            e -= 1
+        if e <= s or any(a < e and s < b for a, b in numbers):
+            continue
+        if label == "AGENCY":  # a title fused in front stays out ("Chủ tịch UBND tỉnh" → "UBND tỉnh")
+            s = _skip_title(text, s, e)
+        elif label == "LOCATION":  # a place starts at its name or its type word ("xã", "cửa khẩu", "sông")
+            s = _skip_lowercase_lead(text, s, e)
+        if e > s:
+            out.append((s, e, label))
+    return sorted(out)
+
+
+_PLACE_TYPES = {
+    "tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc", "cửa", "chợ", "khu", "sông", "suối", "đèo", "hồ", "núi",
+    "vịnh", "kênh", "thủy", "thuỷ", "bản", "thôn", "làng", "ấp", "tổ", "đền", "chùa", "đình", "cảng", "sân", "ga", "cụm",
+    "đảo", "bãi", "biển", "đồi", "động", "hang", "thác", "vườn", "rừng", "đập", "mỏ", "đồng", "miền", "vùng", "cầu", "phố",
+    "đường", "quảng", "nhà", "trung", "tuyến", "cao", "lòng", "bến", "trạm", "mốc", "lăng", "di", "nghĩa", "khu", "cồn", "lạch",
+    "cửa", "mũi", "bán", "quần", "hòn", "đầm", "phá", "ngã",
+}
+
+
+def _skip_lowercase_lead(text: str, s: int, e: int) -> int:
+    """Drop leading lower-case words that are neither a name nor a place-type word."""
+    while s < e and text[s].islower():
+        word_end = text.find(" ", s, e)
+        if word_end < 0 or text[s:word_end] in _PLACE_TYPES:
+            break
+        s = word_end + 1
+    return s
+
+
+def _skip_title(text: str, s: int, e: int) -> int:
+    words = text[s:e].split(" ")
+    lower = [w.lower() for w in words]
+    for n in range(min(4, len(words) - 1), 0, -1):
+        if tuple(lower[:n]) in title_index().phrases and tuple(lower[n:n + 1]) != ("ban",):
+            rest = " ".join(words[n:])
+            if rest and (rest[0].isupper() or rest.startswith("phòng")):
+                return s + len(" ".join(words[:n])) + 1
+    return s
+
+
+def _rule_spans(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Rules alone: gazetteer agencies (extended by a following level/place word), unit word +
+    place name, and capitalised family-name runs after an honorific or before a title."""
+    words = [text[s:e].lower() for s, e in tokens]
+    out: list[tuple[int, int, str]] = []
+    taken = [False] * len(tokens)
+    for i, j, tag in agency_index().matches(words):
+        # extend over a level word and a proper name: "UBND" + "tỉnh", "UBND huyện" + "Chi Lăng"
+        k = j
+        if k < len(tokens) and words[k] in ("tỉnh", "huyện", "xã", "phường", "thành", "thị", "quận", "cấp", "các"):
+            k += 1 if words[k] not in ("thành", "thị", "cấp") else 2
+            while k < len(tokens) and text[tokens[k][0]].isupper():
+                k += 1
+        elif tag == "AGENCY_HEAD":
+            continue
+        out.append((tokens[i][0], tokens[min(k, len(tokens)) - 1][1], "AGENCY"))
+        for x in range(i, min(k, len(tokens))):
+            taken[x] = True
+    for i, j, tag in place_index().matches(words):
+        if any(taken[i:j]) or not text[tokens[i][0]].isupper():
+            continue
+        s = tokens[i][0]
+        unit = _UNIT_BEFORE.search(text[max(0, s - 12):s])
+        if unit:
+            s = s - len(unit.group(0))
+        out.append((s, tokens[j - 1][1], "LOCATION"))
+        for x in range(i, j):
+            taken[x] = True
+    i = 0
+    while i < len(tokens):
+        if not taken[i] and words[i] in FAMILY_NAMES and text[tokens[i][0]].isupper():
+            j = i + 1
+            while j < len(tokens) and j - i < 4 and text[tokens[j][0]].isupper() and tokens[j][1] - tokens[j][0] > 1 \
+                    and not taken[j]:
+                j += 1
+            if j - i >= 2:
+                out.append((tokens[i][0], tokens[j - 1][1], "OFFICIAL"))
+                i = j
+                continue
+        i += 1
+    return sorted(out)
+
+
+def add_attributes(text: str, ents: list[Entity], province: str | None = None) -> None:
+    """Fill ``attrs`` of every entity in place."""
+    if province is None:
+        named = Counter()
+        for ent in ents:
+            if ent.label == "LOCATION":
+                m = re.match(r"(?:tỉnh|thành phố)\s+(.+)$", text[ent.start:ent.end], re.I)
+                if m:
+                    named[m.group(1)] += 1
+        province = named.most_common(1)[0][0] if named else None
+    docs = [e for e in ents if e.label == "DOC_NUMBER"]
+    for ent in docs:
+        ent.attrs = doc_number_attrs(text, ent.start, ent.end)
+    link_citations(text, [(e.start, e.end) for e in docs], [e.attrs for e in docs])
+    agencies = [e for e in ents if e.label == "AGENCY"]
+    for ent in agencies:
+        ent.attrs = agency_attrs(text[ent.start:ent.end])
+    assign_roles(text, [(e.start, e.end, e.attrs) for e in agencies])
+    spans = [(e.start, e.end) for e in agencies]
+    for ent in ents:
+        if ent.label == "OFFICIAL":
+            ent.attrs = official_attrs(text, ent.start, ent.end, spans)
+        elif ent.label == "LOCATION":
+            ent.attrs = location_attrs(text[ent.start:ent.end], province)

@@ -1,0 +1,92 @@
+"""Metrics: exact-span entity P/R/F1 per label, multi-label topic P/R/F1, calibration."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["PRF", "span_scores", "topic_scores", "brier", "format_table"]
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "support": self.tp + self.fn}
+
+
+def span_scores(gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int, int, str]]],
+                labels: tuple[str, ...]) -> dict[str, PRF]:
+    """Exact-match scores per label, plus ``micro`` over all labels."""
+    scores = {label: PRF() for label in labels}
+    for g, p in zip(gold, pred):
+        for label in labels:
+            gl = {x for x in g if x[2] == label}
+            pl = {x for x in p if x[2] == label}
+            scores[label].tp += len(gl & pl)
+            scores[label].fp += len(pl - gl)
+            scores[label].fn += len(gl - pl)
+    scores["micro"] = PRF(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
+                          sum(s.fn for s in scores.values()))
+    return scores
+
+
+def topic_scores(gold: list[list[str]], pred: list[list[str]], labels: tuple[str, ...]) -> dict:
+    """Per-topic P/R/F1, macro-F1 and exact-set accuracy."""
+    per = {label: PRF() for label in labels}
+    for g, p in zip(gold, pred):
+        for label in labels:
+            if label in p and label in g:
+                per[label].tp += 1
+            elif label in p:
+                per[label].fp += 1
+            elif label in g:
+                per[label].fn += 1
+    exact = sum(set(g) == set(p) for g, p in zip(gold, pred)) / max(1, len(gold))
+    macro = sum(s.f1 for s in per.values()) / max(1, len(per))
+    return {"per_label": {k: v.as_dict() for k, v in per.items()}, "macro_f1": round(macro, 4),
+            "exact_set_accuracy": round(exact, 4), "n": len(gold)}
+
+
+def brier(gold: list[list[str]], probs: list[dict[str, float]], labels: tuple[str, ...]) -> dict:
+    """Brier score per topic and a ten-bin reliability table over all topics."""
+    per = {}
+    bins: Counter = Counter()
+    hits: Counter = Counter()
+    for label in labels:
+        errs = []
+        for g, p in zip(gold, probs):
+            y = 1.0 if label in g else 0.0
+            errs.append((p[label] - y) ** 2)
+            b = min(9, int(p[label] * 10))
+            bins[b] += 1
+            hits[b] += y
+        per[label] = round(sum(errs) / max(1, len(errs)), 4)
+    table = [{"bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}", "n": bins[b],
+              "observed": round(hits[b] / bins[b], 3) if bins[b] else None} for b in range(10)]
+    return {"brier": per, "reliability": table}
+
+
+def format_table(rows: list[list], header: list[str]) -> str:
+    """A plain aligned text table."""
+    cells = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    return "\n".join(out)

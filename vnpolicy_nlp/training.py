@@ -1,0 +1,187 @@
+"""Train and evaluate every model from the corpus, and write a model set.
+
+Entities and topics train on the training split only; topic calibration and thresholds use the
+dev split; the test split is only ever scored. Predictions are compared with gold in the
+original text's offsets, exactly as a user receives them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import load_taxonomy, split_records
+from .entities.crf import CRFTagger, bio_encode
+from .entities.tagger import EntityTagger
+from .evaluation import brier, span_scores, topic_scores
+from .modelset import BUNDLED, write_model_set
+from .text import normalize
+from .tokenize import syllable_spans
+from .topics import TopicClassifier
+
+__all__ = ["train_model_set", "train_entities", "train_topics", "evaluate_entities", "evaluate_topics",
+           "entity_training_docs", "TrainingResult"]
+
+ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
+
+
+def _log(message: str) -> None:
+    print(f"[vnpolicy train] {message}", file=sys.stderr, flush=True)
+
+
+def _normalised_gold(record: dict) -> tuple[str, list[tuple[int, int, str]]]:
+    norm = normalize(record["text"])
+    spans = [(norm.to_normalized(e["start"]), norm.to_normalized(e["end"]), e["label"]) for e in record["entities"]]
+    return norm.text, spans
+
+
+def entity_training_docs(records: list[dict]) -> list[tuple[list[str], list[str]]]:
+    """``(syllables, BIO tags)`` of each record, in normalised text."""
+    docs = []
+    for rec in records:
+        text, spans = _normalised_gold(rec)
+        tokens = syllable_spans(text)
+        docs.append(([text[s:e] for s, e in tokens], bio_encode(tokens, spans)))
+    return docs
+
+
+def train_entities(train: list[dict], gazetteers: bool = False) -> EntityTagger:
+    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(train))
+    return EntityTagger(crf=crf, mode="full")
+
+
+def predict_entity_spans(tagger: EntityTagger, text: str) -> set[tuple[int, int, str]]:
+    """Spans in the original text's offsets."""
+    norm = normalize(text)
+    return {(*norm.to_original(s, e), label) for s, e, label in tagger.spans(norm.text)}
+
+
+def evaluate_entities(tagger: EntityTagger, records: list[dict]) -> dict:
+    gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
+    pred = [predict_entity_spans(tagger, r["text"]) for r in records]
+    scores = span_scores(gold, pred, ENTITY_LABELS)
+    return {k: v.as_dict() for k, v in scores.items()}
+
+
+def topic_training_texts(train: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Training texts: every record, plus each directive's headline alone (generated here, never
+    stored), so that bare headlines are read as well as full directives."""
+    texts = [r["text"] for r in train] + [r["headline"] for r in train if r["kind"] == "directive"]
+    labels = [r["topics"] for r in train] + [r["topics"] for r in train if r["kind"] == "directive"]
+    return texts, labels
+
+
+def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], **params) -> TopicClassifier:
+    """Fit on train, then calibrate and set thresholds on dev. The defaults of
+    :class:`TopicClassifier` were chosen by cross-validation on train+dev
+    (``benchmarks/topic_features.py``), never on test."""
+    texts, ys = topic_training_texts(train)
+    return TopicClassifier(labels, **params).fit(texts, ys).calibrate([r["text"] for r in dev], [r["topics"] for r in dev])
+
+
+def evaluate_topics(clf: TopicClassifier, records: list[dict], headline_only: bool = False) -> dict:
+    texts = [r["headline"] if headline_only else r["text"] for r in records]
+    gold = [r["topics"] for r in records]
+    preds = clf.predict(texts)
+    out = topic_scores(gold, [p.topics for p in preds], clf.labels)
+    out["calibration"] = brier(gold, [p.scores for p in preds], clf.labels)
+    return out
+
+
+def data_hash(records: list[dict]) -> str:
+    h = hashlib.sha256()
+    for rec in sorted(records, key=lambda r: r["id"]):
+        h.update(json.dumps(rec, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()
+
+
+def versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("vnpolicy-nlp", "scikit-learn", "python-crfsuite", "underthesea", "joblib", "numpy", "vietnamadminunits"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+@dataclass
+class TrainingResult:
+    out: Path
+    metrics: dict
+    seconds: float
+
+
+def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED) -> TrainingResult:
+    """Train entities and topics on the training split, score on test, write the set at ``out``."""
+    t0 = time.perf_counter()
+    taxonomy = load_taxonomy()
+    splits = split_records(corpus)
+    train, dev, test = splits["train"], splits["dev"], splits["test"]
+    _log(f"corpus: {len(train)} train, {len(dev)} dev, {len(test)} test records")
+    _log("training the entity tagger (CRF over syllables) …")
+    tagger = train_entities(train)
+    _log(f"  done in {time.perf_counter() - t0:.0f} s; training the topic classifier …")
+    topics = train_topics(train, dev, taxonomy.topics)
+    _log("scoring on the test split …")
+    test_dir = [r for r in test if r["kind"] == "directive"]
+    metrics = {
+        "entities_test": evaluate_entities(tagger, test),
+        "topics_test": evaluate_topics(topics, test),
+        "topics_test_directives": evaluate_topics(topics, test_dir),
+        "topics_test_headlines_only": evaluate_topics(topics, test, headline_only=True),
+    }
+    manifest = {
+        "format": 1,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "labels": {"topics": list(taxonomy.topics), "entities": list(ENTITY_LABELS)},
+        "topic_thresholds": topics.thresholds,
+        "topic_params": {"C": topics.C, "headline_weight": topics.headline_weight, "char_weight": topics.char_weight},
+        "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,
+                          "max_iterations": tagger.crf.max_iterations},
+        "data": {"train_hash": data_hash(train), "corpus_hash": data_hash(train + dev + test),
+                 "sizes": {"train": len(train), "dev": len(dev), "test": len(test)}},
+        "versions": versions(),
+        "metrics": metrics,
+    }
+    write_model_set(Path(out), {"entities": tagger, "topics": topics}, manifest, model_card(manifest))
+    seconds = time.perf_counter() - t0
+    _log(f"model set written to {out} in {seconds:.0f} s")
+    return TrainingResult(Path(out), metrics, seconds)
+
+
+def model_card(manifest: dict) -> str:
+    m = manifest["metrics"]
+    lines = [
+        "# Model card: vnpolicy-nlp model set", "",
+        f"Created {manifest['created']} by `vnpolicy train` from the corpus training split "
+        f"({manifest['data']['sizes']['train']} records; dev {manifest['data']['sizes']['dev']}, "
+        f"test {manifest['data']['sizes']['test']}).",
+        f"Training data sha256: `{manifest['data']['train_hash']}`.", "",
+        "Components: `entities.joblib` (CRF over syllables with fact gazetteers, document-number patterns, "
+        "span resolver, attribute rules), `topics.joblib` (TF-IDF syllable n-grams, one logistic regression per "
+        "topic, Platt-calibrated on dev, per-topic thresholds tuned on dev).", "",
+        "## Entities, test split (exact spans)", "", "| label | P | R | F1 | support |", "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label, s in m["entities_test"].items():
+        lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    for key, title in (("topics_test", "all test records"), ("topics_test_directives", "test directives"),
+                       ("topics_test_headlines_only", "headlines alone")):
+        t = m[key]
+        lines += ["", f"## Topics, {title} (n={t['n']})", "",
+                  f"macro-F1 {t['macro_f1']:.3f}, exact-set accuracy {t['exact_set_accuracy']:.3f}", "",
+                  "| topic | P | R | F1 | Brier |", "| --- | ---: | ---: | ---: | ---: |"]
+        for label, s in t["per_label"].items():
+            lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                         f"{t['calibration']['brier'][label]:.4f} |")
+    lines += ["", "## Versions", "", "```", json.dumps(manifest["versions"], indent=2), "```", "",
+              "Model sets are pickles: load them only from places you trust. The loader refuses any file whose "
+              "sha256 differs from `manifest.json`.", ""]
+    return "\n".join(lines)
