@@ -1,13 +1,17 @@
-"""Speed of the pipeline next to underthesea, measured in one run on the same text.
+"""Speed of the pipeline and of each stage, next to underthesea, measured in one run on the same text.
 
-    python benchmarks/throughput.py [--repeat 3] [PAGE ...]
+    python benchmarks/throughput.py [--repeat 3] [--ner-pages 6] [PAGE ...]
 
-Default text: every authored page of corpora/pages. Prints a table of characters per second and
-the ratio to ``underthesea.word_tokenize`` (the peer), best of ``--repeat`` runs each.
+Default text: every authored page of corpora/pages. Prints characters and directives per second
+and the ratio to ``underthesea.word_tokenize`` (the peer), best of ``--repeat`` runs each, then
+the time to import the library and load the models. ``underthesea.ner`` is slow, so it runs on the
+first ``--ner-pages`` pages and its rate is scaled to characters per second like the others.
 """
 from __future__ import annotations
 
 import argparse
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,34 +29,65 @@ def best_of(repeat: int, fn) -> float:
     return min(times)
 
 
+def import_and_load_seconds() -> float:
+    """A fresh interpreter: import vnpolicy_nlp, load the bundled models, tag one line."""
+    code = ("import time; t=time.perf_counter(); import vnpolicy_nlp as vp; nlp=vp.load(); "
+            "nlp('UBND tỉnh Lạng Sơn chỉ đạo.'); print(time.perf_counter()-t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ner-pages", type=int, default=6)
     args = parser.parse_args(argv)
     paths = args.pages or sorted((ROOT / "corpora" / "pages").glob("*.txt"))
     pages = [p.read_bytes().decode("utf-8") for p in paths]
     chars = sum(len(p) for p in pages)
 
-    t0 = time.perf_counter()
-    from underthesea import word_tokenize
+    from underthesea import ner, word_tokenize
+
     import vnpolicy_nlp as vp
+    from vnpolicy_nlp.bulletin import split_page
+    from vnpolicy_nlp.text import normalize
+    from vnpolicy_nlp.tokenize import tokenize_normalized
 
     nlp = vp.load()
-    nlp.tag_bulletin("Khởi động\n\nUBND tỉnh chỉ đạo.")  # load lazily held resources
+    nlp.tag_bulletin(pages[0])
     word_tokenize("khởi động")
-    load_s = time.perf_counter() - t0
+    directives = []
+    for p in pages:
+        norm = normalize(p)
+        directives += [norm.text[d.start:d.end] for d in split_page(norm.text).directives]
+    n_dir = len(directives)
 
     rows = []
     peer = best_of(args.repeat, lambda: [word_tokenize(p) for p in pages])
-    rows.append(("underthesea.word_tokenize", peer))
-    ours = best_of(args.repeat, lambda: [nlp.tag_bulletin(p) for p in pages])
-    rows.append(("vnpolicy normalise+split+tokenize", ours))
+    rows.append(("underthesea.word_tokenize (peer)", peer, chars))
+    ner_pages = pages[: args.ner_pages]
+    ner_chars = sum(len(p) for p in ner_pages)
+    ner_s = best_of(1, lambda: [ner(line) for p in ner_pages for line in p.split("\n") if line.strip()])
+    rows.append(("underthesea.ner", ner_s * chars / ner_chars, chars))
+    rows.append(("stage: normalise + split", best_of(args.repeat, lambda: [split_page(normalize(p).text) for p in pages]),
+                 chars))
+    rows.append(("stage: tokenize", best_of(args.repeat, lambda: [tokenize_normalized(d) for d in directives]), chars))
+    if nlp.entities is not None:
+        rows.append(("stage: entities", best_of(args.repeat, lambda: [nlp.entities.tag(d) for d in directives]), chars))
+        rows.append(("stage: topics", best_of(args.repeat, lambda: nlp.topics.predict(directives)), chars))
+    rows.append(("vnpolicy full pipeline (tag_bulletin)", best_of(args.repeat, lambda: [nlp.tag_bulletin(p) for p in pages]),
+                 chars))
+    rows.append(("  the same, with word tokens (--tokens)",
+                 best_of(args.repeat, lambda: [r.tokens for p in pages for r in nlp.tag_bulletin(p)]), chars))
 
-    print(f"text: {len(pages)} pages, {chars:,} characters; best of {args.repeat}; import+load {load_s:.2f} s")
-    print(f"{'stage':<36} {'seconds':>8} {'chars/s':>12} {'vs word_tokenize':>17}")
-    for name, secs in rows:
-        print(f"{name:<36} {secs:>8.3f} {chars / secs:>12,.0f} {peer / secs:>16.2f}x")
+    print(f"text: {len(pages)} pages, {n_dir} directives, {chars:,} characters; best of {args.repeat} "
+          f"(underthesea.ner: {len(ner_pages)} pages, scaled)")
+    print(f"{'what':<40} {'seconds':>8} {'chars/s':>10} {'directives/s':>13} {'vs word_tokenize':>17}")
+    for name, secs, _ in rows:
+        print(f"{name:<40} {secs:>8.3f} {chars / secs:>10,.0f} {n_dir / secs:>13,.1f} {peer / secs:>16.2f}x")
+    print(f"\nimport + load models + first call, fresh process: {import_and_load_seconds():.2f} s")
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

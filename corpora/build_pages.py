@@ -27,6 +27,7 @@ from vnpolicy_nlp.corpus import assign_splits, read_records  # noqa: E402
 
 PAGES = ROOT / "corpora" / "pages"
 N_PAGES = 36
+EXAMPLE_PAGE = 1
 _TONE_TO_OLD = re.compile(r"(?<![\w])([bcdđghklmnprstvx]*)([òóỏõọ])(a|e)(?!\w)|(?<![\w])([bcdđghklmnprstvx]*[^q\W]?)([ùúủũụ])(y)(?!\w)",
                           re.IGNORECASE)
 
@@ -150,6 +151,8 @@ def main() -> int:
         slug = re.sub(r"\W+", "-", unicodedata.normalize("NFD", province).encode("ascii", "ignore").decode().lower()).strip("-")
         monday, _ = week_of(max(r["date"] for r in chosen))
         name = f"{slug}-{monday.isocalendar()[0]}w{monday.isocalendar()[1]:02d}-{k:02d}.txt"
+        if k == EXAMPLE_PAGE:  # the page `make run` tags: a summary and a repeated directive
+            name = "example.txt"
         page, gold = build_page(name, province, chosen, splits, chrome, rng, variant)
         for g in gold:
             assert page[g["start"]:g["end"]] == g["text"], (name, g["index"])

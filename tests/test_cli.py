@@ -39,7 +39,18 @@ def test_tag_writes_one_object_per_directive(page_file, capsys):
         for s, e in d["tokens"]:
             assert d["text"][s:e].strip() == d["text"][s:e]
     assert [d["index"] for d in lines] == [0, 1]
-    assert "topics" not in lines[0] and "entities" not in lines[0]
+    assert lines[0]["topics"] == ["disaster_response"] and lines[1]["topics"] == ["recruitment"]
+    assert set(lines[0]["topic_scores"]) == {"disaster_response", "recruitment", "public_services", "health",
+                                             "border_control"}
+    numbers = [e for e in lines[0]["entities"] if e["label"] == "DOC_NUMBER"]
+    assert [(e["text"], e["attrs"]["doc_type"], e["attrs"]["date"]) for e in numbers] == \
+        [("05/CĐ-UBND", "Công điện", "2024-09-06")]
+    for d in lines:
+        starts = {s for s, _ in d["tokens"]}
+        ends = {e for _, e in d["tokens"]}
+        for ent in d["entities"]:
+            assert d["text"][ent["start"]:ent["end"]] == ent["text"]
+            assert ent["start"] in starts and ent["end"] in ends  # spans convert to spaCy without loss
 
 
 def test_jsonl_input_keeps_the_record_and_does_not_split(tmp_path, capsys):
@@ -55,8 +66,25 @@ def test_table_is_aligned_for_a_person(page_file, capsys):
     assert main(["tag", "--format", "table", str(page_file)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("source") and set(out[1]) <= {"-", " "}
-    assert "Ứng phó bão số 3" in out[2]
+    assert "Ứng phó bão số 3" in out[2] and "disaster_response" in out[2]
     assert "2024-09-02" in out[-1]
+
+
+def test_explain_names_the_terms_behind_each_topic(page_file, capsys):
+    code, lines, _ = _run(["tag", "--explain", str(page_file)], capsys)
+    assert code == 0
+    assert set(lines[1]["explain"]) == {"recruitment"}
+    assert any(term.endswith("tuyển") for term, _ in lines[1]["explain"]["recruitment"])
+
+
+def test_a_damaged_model_set_is_refused_with_the_file_named(tmp_path, page_file, capsys):
+    bad = tmp_path / "set"
+    bad.mkdir()
+    (bad / "manifest.json").write_text('{"files": {"entities.joblib": "00"}}', encoding="utf-8")
+    (bad / "entities.joblib").write_bytes(b"not a model")
+    code = main(["tag", "--model", str(bad), str(page_file)])
+    err = capsys.readouterr().err
+    assert code == 2 and "entities.joblib" in err and "does not match the manifest" in err
 
 
 BAD = {

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from . import batch
 from .bulletin import BulletinInfo
 from .pipeline import Pipeline, load
 from .record import Directive
@@ -13,4 +14,4 @@ from .text import NormalizedText, normalize
 from .tokenize import tokenize
 
 __version__ = "0.1.0"
-__all__ = ["load", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]
+__all__ = ["load", "batch", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]

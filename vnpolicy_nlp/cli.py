@@ -103,14 +103,29 @@ def cmd_corpus_validate(args: argparse.Namespace) -> int:
 def cmd_corpus_stats(args: argparse.Namespace) -> int:
     from .corpus import stats
 
-    print(json.dumps(stats(args.paths or None), ensure_ascii=False, indent=2))
+    s = stats(args.paths or None)
+    if not args.markdown:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{s['records']} records ({s['unique_records']} after removing near-duplicates): "
+          f"{s['directives']} directives, {s['headlines']} headlines; {s['no_topic']} with no topic, "
+          f"{s['two_topics']} with two topics; {s['after_2025_07']} dated from 2025-07-01; "
+          f"splits {s['splits']}.\n")
+    for title, key in (("Records per topic", "topics"), ("No-topic records per subject", "subjects_no_topic"),
+                       ("Records per year", "years"), ("Records per province", "provinces"),
+                       ("Distinct entity surfaces per label", "distinct_entities"),
+                       ("Entity mentions per label", "entity_mentions"), ("Document numbers per type", "doc_types")):
+        print(f"**{title}**: " + ", ".join(f"{k} {v}" for k, v in s[key].items()) + "\n")
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .training import train_model_set
 
-    result = train_model_set(args.corpus or None, args.out)
+    from .modelset import BUNDLED
+
+    result = train_model_set(args.corpus or None, args.out or BUNDLED,
+                             taxonomy_path=args.taxonomy)
     ents = result.metrics["entities_test"]["micro"]
     tops = result.metrics["topics_test"]
     print(f"entities (test) micro-F1 {ents['f1']:.3f}; topics (test) macro-F1 {tops['macro_f1']:.3f}, "
@@ -140,6 +155,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchError, run
+
+    try:
+        summary = run(args.inputs, args.out, format=args.format, workers=args.workers, engine=args.engine,
+                      scheduler=args.scheduler, model=args.model, input_kind=args.input,
+                      shard_size=args.shard_size, progress=not args.quiet)
+    except (BatchError, ModelSetError) as exc:
+        _warn(str(exc))
+        return 2
+    return 1 if summary.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vnpolicy",
@@ -164,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "  vnpolicy train --out /tmp/my-set   write a new set elsewhere",
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     train.add_argument("--corpus", nargs="*", metavar="DIR", help="corpus files or folders (default: corpora/)")
-    train.add_argument("--out", default="models", metavar="DIR", help="where to write the set (default: models)")
+    train.add_argument("--out", default=None, metavar="DIR", help="where to write the set (default: the bundled models/)")
+    train.add_argument("--taxonomy", default=None, metavar="FILE", help="topic taxonomy (default: corpora/taxonomy.json)")
     train.set_defaults(func=cmd_train)
 
     evaluate = sub.add_parser("evaluate", help="print a model set's test metrics",
@@ -172,6 +201,26 @@ def build_parser() -> argparse.ArgumentParser:
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     evaluate.add_argument("--model", default=None, metavar="DIR", help="the model set (default: the bundled one)")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    batch = sub.add_parser(
+        "batch", help="tag an archive into sharded files: parallel, resumable, local or on Dask",
+        epilog="examples:\n  vnpolicy batch archive/ --out tagged/\n"
+               "  vnpolicy batch 'pages/**/*.txt' --out tagged/ --format parquet --workers 8\n"
+               "  vnpolicy batch records.jsonl --out tagged/ --engine dask --scheduler tcp://10.0.0.5:8786\n"
+               "Rerun the same command after an interruption: finished shards are kept, the rest is done.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns (*.txt pages, *.jsonl)")
+    batch.add_argument("--out", required=True, metavar="DIR", help="output folder (shards, errors.jsonl, manifest.json)")
+    batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
+    batch.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    batch.add_argument("--engine", choices=["local", "dask"], default="local")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (default: a local cluster)")
+    batch.add_argument("--input", choices=["auto", "text", "jsonl"], default="auto",
+                       help="auto: .jsonl files are records, anything else a page")
+    batch.add_argument("--shard-size", type=int, default=8, help="pages (or 200-record slices) per shard")
+    batch.add_argument("--model", default=None, metavar="DIR")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    batch.set_defaults(func=cmd_batch)
 
     corpus = sub.add_parser("corpus", help="check and count the annotated corpus",
                             epilog="examples:\n  vnpolicy corpus validate\n  vnpolicy corpus validate my-week.jsonl\n"
@@ -183,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=cmd_corpus_validate)
     st = csub.add_parser("stats", help="counts per topic, subject, province, year and entity label")
     st.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
+    st.add_argument("--markdown", action="store_true", help="print the lines of the datasheet's counts section")
     st.set_defaults(func=cmd_corpus_stats)
     return parser
 

@@ -262,8 +262,8 @@ def load(paths: Iterable[Path | str] | None = None):
         "subject": datasets.Value("string"),
         "headline": datasets.Value("string"),
         "text": datasets.Value("string"),
-        "topics": datasets.Sequence(datasets.ClassLabel(names=list(taxonomy.topics))),
-        "entities": datasets.Sequence({
+        "topics": datasets.List(datasets.ClassLabel(names=list(taxonomy.topics))),
+        "entities": datasets.List({
             "start": datasets.Value("int32"),
             "end": datasets.Value("int32"),
             "label": datasets.ClassLabel(names=list(taxonomy.entity_labels)),

@@ -101,9 +101,10 @@ class Pipeline:
                 entities.append({"start": a, "end": b, "label": ent.label,
                                  "text": norm.original[o_start + a:o_start + b], "attrs": ent.attrs})
                 boundaries.append((ent.start, ent.end))
-        spans = tokenize_normalized(sub)
-        spans = _split_at(spans, boundaries)
-        tokens = to_original_spans(norm, spans, shift=start, base=o_start)
+        def tokens() -> list[Span]:
+            spans = _split_at(tokenize_normalized(sub), boundaries)
+            return to_original_spans(norm, spans, shift=start, base=o_start)
+
         return Directive(
             text=norm.original[o_start:o_end],
             headline=norm.original[h_s:h_e],
@@ -111,8 +112,8 @@ class Pipeline:
             end=o_end,
             id=id_,
             index=index,
-            tokens=tokens,
             entities=entities,
+            _tokenizer=tokens,
         )
 
     def _classify(self, records: list[Directive]) -> None:

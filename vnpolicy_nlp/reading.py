@@ -64,31 +64,44 @@ class JsonlRecord:
     record: dict
 
 
-def read_jsonl_records(path: str, errors: list[InputError]) -> Iterator[JsonlRecord]:
-    """Yield records with a non-empty ``text``; a bad line is added to ``errors`` and skipped."""
+def read_jsonl_records(path: str, errors: list[InputError],
+                       lines: tuple[int, int] | None = None) -> Iterator[JsonlRecord]:
+    """Yield records with a non-empty ``text``, streaming; a bad line is added to ``errors`` and
+    skipped. ``lines=(first, last)`` reads only lines ``first <= i < last`` (0-based)."""
     where = "<stdin>" if path == "-" else path
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        fh = sys.stdin.buffer if path == "-" else open(path, "rb")
     except OSError as exc:
         errors.append(InputError(where, f"cannot read: {exc.strerror or exc}"))
         return
     try:
-        text = decode(data, where)
-    except InputError as exc:
-        errors.append(exc)
-        return
-    for lineno, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(InputError(f"{where}:{lineno}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            errors.append(InputError(f"{where}:{lineno}", "a record needs a string 'text' key"))
-            continue
-        if not record["text"].strip():
-            errors.append(InputError(f"{where}:{lineno}", "empty 'text'"))
-            continue
-        yield JsonlRecord(lineno, record)
+        for i, raw in enumerate(fh):
+            if lines is not None and not lines[0] <= i < lines[1]:
+                if i >= lines[1]:
+                    break
+                continue
+            lineno = i + 1
+            if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append(InputError(f"{where}:{lineno}", f"invalid UTF-8 at byte {exc.start} of the line"))
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(InputError(f"{where}:{lineno}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                errors.append(InputError(f"{where}:{lineno}", "a record needs a string 'text' key"))
+                continue
+            if not record["text"].strip():
+                errors.append(InputError(f"{where}:{lineno}", "empty 'text'"))
+                continue
+            yield JsonlRecord(lineno, record)
+    finally:
+        if path != "-":
+            fh.close()

@@ -25,12 +25,22 @@ class Directive:
     source: str | None = None
     duplicate_of: str | None = None
     bulletin: BulletinInfo | None = None
-    tokens: list[Span] = field(default_factory=list)
     input: dict[str, Any] | None = None
     topics: list[str] | None = None
     topic_scores: dict[str, float] | None = None
     entities: list[dict[str, Any]] | None = None
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
+    _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
+    _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def tokens(self) -> list[Span]:
+        """Word tokens as ``(start, end)`` in ``text``. Word segmentation is the slowest stage and
+        only some uses need it, so it runs on first access."""
+        if self._tokens is None:
+            self._tokens = self._tokenizer() if self._tokenizer is not None else []
+            self._tokenizer = None
+        return self._tokens
 
     def explain(self, top: int = 6, topics: list[str] | None = None) -> dict[str, list[tuple[str, float]]]:
         """For each predicted topic (or each of ``topics``), the terms of this directive that

@@ -119,10 +119,14 @@ class TrainingResult:
     seconds: float
 
 
-def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED) -> TrainingResult:
-    """Train entities and topics on the training split, score on test, write the set at ``out``."""
+def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
+                    taxonomy_path: Path | None = None) -> TrainingResult:
+    """Train entities and topics on the training split, score on test, write the set at ``out``.
+
+    Topic labels come from the taxonomy file, so a new topic there (and on some records) is
+    trained and predicted with no code change."""
     t0 = time.perf_counter()
-    taxonomy = load_taxonomy()
+    taxonomy = load_taxonomy(taxonomy_path)
     splits = split_records(corpus)
     train, dev, test = splits["train"], splits["dev"], splits["test"]
     _log(f"corpus: {len(train)} train, {len(dev)} dev, {len(test)} test records")

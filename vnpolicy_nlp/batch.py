@@ -1,0 +1,381 @@
+"""Tagging an archive: streaming, parallel, resumable, on one machine or a Dask cluster.
+
+The inputs are cut into shards (a few pages, or up to ``lines_per_unit`` JSONL records, per
+unit; ``shard_size`` units per shard) in a fixed order, so the same arguments always give the
+same shards. Each shard is tagged by a worker and written under a temporary name, then renamed:
+a shard file exists only when it is complete, with its error list beside it. A rerun skips the
+shards that exist, so a run killed at any moment (even ``kill -9``) and rerun ends with exactly
+the records of an uninterrupted run. The manifest is written last. A lock file keeps two runs out
+of the same output folder.
+
+    vp.batch.run(["archive/"], "out/", workers=2)
+"""
+from __future__ import annotations
+
+import fcntl
+import glob
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output"]
+
+FORMATS = ("jsonl", "parquet")
+ENGINES = ("local", "dask")
+
+
+class BatchError(RuntimeError):
+    """A batch that cannot start: bad arguments, or another run holds the output folder."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One page file, or a slice of lines of a JSONL file."""
+
+    path: str
+    kind: str          # "text" or "jsonl"
+    first_line: int = 0
+    last_line: int = 0  # exclusive; 0 for a text page
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    units: tuple[Unit, ...]
+
+    @property
+    def name(self) -> str:
+        return f"shard-{self.index:05d}"
+
+    def key(self) -> str:
+        """Identifies the shard's input: paths, slices, sizes and modification times."""
+        h = hashlib.sha256()
+        for u in self.units:
+            st = os.stat(u.path)
+            h.update(f"{u.path}|{u.kind}|{u.first_line}|{u.last_line}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:16]
+
+
+@dataclass
+class ShardResult:
+    index: int
+    pages: int = 0
+    directives: int = 0
+    errors: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchSummary:
+    out: str
+    shards: int
+    shards_skipped: int
+    pages: int
+    directives: int
+    errors: int
+    seconds: float
+    engine: str
+    workers: int
+
+    def __str__(self) -> str:
+        return (f"{self.pages:,} pages, {self.directives:,} directives, {self.errors} errors in {self.seconds:.1f} s "
+                f"({self.shards} shards, {self.shards_skipped} already done; {self.engine} engine, "
+                f"{self.workers} workers) → {self.out}")
+
+
+# ------------------------------------------------------------------ planning
+def expand_inputs(inputs: list[str]) -> list[Path]:
+    """Files, folders (recursively: *.txt and *.jsonl) and glob patterns, in a stable order."""
+    found: list[Path] = []
+    for item in inputs:
+        matches = sorted(glob.glob(item, recursive=True)) if any(c in item for c in "*?[") else [item]
+        if not matches:
+            raise BatchError(f"{item}: no file matches")
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                found.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in (".txt", ".jsonl")
+                                    and not q.name.endswith(".gold.jsonl")))
+            elif p.exists():
+                found.append(p)
+            else:
+                raise BatchError(f"{item}: no such file or folder")
+    seen, out = set(), []
+    for p in found:
+        r = p.resolve()
+        if r not in seen:
+            seen.add(r)
+            out.append(r)
+    return out
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8,
+                lines_per_unit: int = 200) -> list[Shard]:
+    """Cut the inputs into shards, deterministically."""
+    units: list[Unit] = []
+    for path in expand_inputs(inputs):
+        kind = input_kind if input_kind != "auto" else ("jsonl" if path.suffix == ".jsonl" else "text")
+        if kind == "jsonl":
+            n = _count_lines(path)
+            for start in range(0, max(n, 1), lines_per_unit):
+                units.append(Unit(str(path), "jsonl", start, min(n, start + lines_per_unit)))
+        else:
+            units.append(Unit(str(path), "text"))
+    return [Shard(i, tuple(units[k:k + shard_size])) for i, k in enumerate(range(0, len(units), shard_size))]
+
+
+# ------------------------------------------------------------------ the worker
+_PIPELINES: dict = {}
+
+
+def _pipeline(model: str | None):
+    from .pipeline import load
+
+    if model not in _PIPELINES:
+        _PIPELINES[model] = load(model)
+    return _PIPELINES[model]
+
+
+def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
+    from .reading import InputError, read_jsonl_records, read_text
+
+    if unit.kind == "text":
+        try:
+            page = read_text(unit.path)
+        except InputError as exc:
+            errors.append({"path": unit.path, "reason": exc.reason})
+            return
+        records = nlp.tag_bulletin(page, source=unit.path)
+        if not records:
+            errors.append({"path": unit.path, "reason": "no directive found in the page"})
+        for rec in records:
+            yield rec.to_dict()
+        return
+    problems: list[InputError] = []
+    for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):
+        province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
+        rec = nlp(item.record["text"], province=province)
+        rec.source, rec.index, rec.input = unit.path, item.line - 1, item.record
+        yield rec.to_dict()
+    errors.extend({"path": p.where, "reason": p.reason} for p in problems)
+
+
+def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardResult:
+    """Tag one shard and write it atomically (errors first, then the shard file)."""
+    t0 = time.perf_counter()
+    nlp = _pipeline(model)
+    result = ShardResult(shard.index)
+    rows: list[dict] = []
+    for unit in shard.units:
+        before = len(rows)
+        rows.extend(_records_of_unit(nlp, unit, result.errors))
+        if unit.kind == "text":
+            result.pages += 1
+        else:
+            result.pages += unit.last_line - unit.first_line
+        result.directives += len(rows) - before
+    out = Path(out_dir)
+    _atomic_write_text(out / f"{shard.name}.errors.jsonl",
+                       "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
+    target = out / f"{shard.name}.{fmt}"
+    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
+    if fmt == "jsonl":
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    else:
+        from .tables import records_to_arrow
+
+        import pyarrow.parquet as pq
+
+        pq.write_table(records_to_arrow(rows), tmp)
+    os.replace(tmp, target)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------ running
+class _Lock:
+    """An exclusive lock on the output folder, released by the OS if the process dies."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".lock"
+        self.fh = None
+
+    def __enter__(self):
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.close()
+            raise BatchError(f"{self.path.parent}: another batch run is writing here (lock {self.path}); "
+                             "wait for it to finish or choose another --out") from None
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"{os.getpid()}\n")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: int | None = None,
+        engine: str = "local", scheduler: str | None = None, model: str | None = None,
+        input_kind: str = "auto", shard_size: int = 8, progress: bool = True) -> BatchSummary:
+    """Tag every page or record of ``inputs`` into sharded files under ``out``."""
+    if format not in FORMATS:
+        raise BatchError(f"format {format!r} is not one of {FORMATS}")
+    if engine not in ENGINES:
+        raise BatchError(f"engine {engine!r} is not one of {ENGINES}")
+    workers = workers or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    model = str(Path(model).resolve()) if model else None
+    shards = plan_shards(inputs, input_kind, shard_size)
+    with _Lock(out):
+        for stale in out.glob("*.tmp-*"):
+            stale.unlink()
+        plan = {s.name: s.key() for s in shards}
+        previous = _read_plan(out)
+        if previous is not None and previous != plan:
+            raise BatchError(f"{out}: holds the output of a run with other inputs; use an empty --out")
+        _atomic_write_text(out / "plan.json", json.dumps(plan, indent=1))
+        pending = [s for s in shards if not (out / f"{s.name}.{format}").exists()]
+        skipped = len(shards) - len(pending)
+        total_units = sum(len(s.units) for s in pending)
+        bar = _progress(total_units, progress)
+        results: list[ShardResult] = []
+        done_units = 0
+        for res in _execute(pending, str(out), format, model, workers, engine, scheduler):
+            results.append(res)
+            n = len(next(s for s in pending if s.index == res.index).units)
+            done_units += n
+            bar.update(n)
+        bar.close()
+        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers)
+    if progress:
+        print(f"vnpolicy batch: {summary}", file=sys.stderr)
+    return summary
+
+
+def _read_plan(out: Path) -> dict | None:
+    path = out / "plan.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="page", desc="tagging", disable=not enabled, smoothing=0.1,
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]")
+
+
+def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers: int, engine: str,
+             scheduler: str | None) -> Iterator[ShardResult]:
+    if not shards:
+        return
+    if engine == "dask":
+        yield from _execute_dask(shards, out, fmt, model, workers, scheduler)
+        return
+    if workers == 1:
+        for shard in shards:
+            yield tag_shard(shard, out, fmt, model)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(tag_shard, shard, out, fmt, model) for shard in shards]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[ShardResult]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(tag_shard, shards, out_dir=out, fmt=fmt, model=model, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: float, engine: str,
+            workers: int) -> BatchSummary:
+    """Gather the errors and counts of all shards and write the manifest, last."""
+    errors = []
+    directives = pages = 0
+    for s in shards:
+        err_path = out / f"{s.name}.errors.jsonl"
+        if err_path.exists():
+            errors += [json.loads(line) for line in err_path.read_text(encoding="utf-8").splitlines() if line]
+        pages += sum(1 if u.kind == "text" else u.last_line - u.first_line for u in s.units)
+    for s in shards:
+        directives += _count_rows(out / f"{s.name}.{fmt}", fmt)
+    _atomic_write_text(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
+    summary = BatchSummary(str(out), len(shards), skipped, pages, directives, len(errors), round(seconds, 2),
+                           engine, workers)
+    manifest = {"format": fmt, "shards": [f"{s.name}.{fmt}" for s in shards], "summary": asdict(summary),
+                "complete": True}
+    _atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    return summary
+
+
+def _count_rows(path: Path, fmt: str) -> int:
+    if fmt == "jsonl":
+        with open(path, "rb") as fh:
+            return sum(1 for _ in fh)
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def read_output(out: str | Path) -> Iterator[dict]:
+    """The records of a finished batch, in shard order (JSONL output)."""
+    out = Path(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    if manifest["format"] != "jsonl":
+        raise BatchError(f"{out}: parquet output; read it with pandas.read_parquet or DuckDB")
+    for name in manifest["shards"]:
+        with open(out / name, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
