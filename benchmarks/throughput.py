@@ -4,7 +4,8 @@
 
 Default text: every authored page of corpora/pages. Prints characters and directives per second
 and the ratio to ``underthesea.word_tokenize`` (the peer), best of ``--repeat`` runs each, then
-the time to import the library and load the models. ``underthesea.ner`` is slow, so it runs on the
+the batch job with 1 and 2 workers on an archive of copies of the pages (with an estimate for a
+national archive), the time to import the library and load the models, and peak memory. ``underthesea.ner`` is slow, so it runs on the
 first ``--ner-pages`` pages and its rate is scaled to characters per second like the others.
 """
 from __future__ import annotations
@@ -37,11 +38,36 @@ def import_and_load_seconds() -> float:
     return float(out.stdout.strip())
 
 
+def batch_rows(paths: list[Path], copies: int) -> list[tuple[int, float, float]]:
+    """Time ``vnpolicy batch`` with 1 and 2 workers on ``copies`` copies of every page."""
+    import shutil
+    import tempfile
+
+    import vnpolicy_nlp as vp
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive"
+        archive.mkdir()
+        for k in range(copies):
+            for p in paths:
+                shutil.copy(p, archive / f"{k:02d}-{p.name}")
+        n = len(paths) * copies
+        for workers in (1, 2):
+            out = Path(tmp) / f"out-{workers}"
+            t0 = time.perf_counter()
+            vp.batch.run([str(archive)], out, workers=workers, progress=False)
+            secs = time.perf_counter() - t0
+            rows.append((workers, secs, n / secs))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ner-pages", type=int, default=6)
+    parser.add_argument("--copies", type=int, default=20, help="copies of each page in the batch benchmark archive")
     args = parser.parse_args(argv)
     paths = args.pages or sorted((ROOT / "corpora" / "pages").glob("*.txt"))
     pages = [p.read_bytes().decode("utf-8") for p in paths]
@@ -73,6 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("stage: normalise + split", best_of(args.repeat, lambda: [split_page(normalize(p).text) for p in pages]),
                  chars))
     rows.append(("stage: tokenize", best_of(args.repeat, lambda: [tokenize_normalized(d) for d in directives]), chars))
+
+    def split_and_tokenize():
+        for p in pages:
+            norm = normalize(p)
+            for d in split_page(norm.text).directives:
+                tokenize_normalized(norm.text[d.start:d.end])
+
+    rows.append(("normalise + split + tokenize", best_of(args.repeat, split_and_tokenize), chars))
     if nlp.entities is not None:
         rows.append(("stage: entities", best_of(args.repeat, lambda: [nlp.entities.tag(d) for d in directives]), chars))
         rows.append(("stage: topics", best_of(args.repeat, lambda: nlp.topics.predict(directives)), chars))
@@ -86,8 +120,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'what':<40} {'seconds':>8} {'chars/s':>10} {'directives/s':>13} {'vs word_tokenize':>17}")
     for name, secs, _ in rows:
         print(f"{name:<40} {secs:>8.3f} {chars / secs:>10,.0f} {n_dir / secs:>13,.1f} {peer / secs:>16.2f}x")
+    batch_rates = batch_rows(paths, args.copies)
+    print(f"\nbatch job (vnpolicy batch, local engine) on {len(paths) * args.copies} pages "
+          f"({args.copies} copies of each page):")
+    print(f"{'workers':<10} {'seconds':>8} {'pages/s':>9} {'speed-up':>9}")
+    for workers, secs, pages_s in batch_rates:
+        print(f"{workers:<10} {secs:>8.2f} {pages_s:>9.1f} {pages_s / batch_rates[0][2]:>8.2f}x")
+    per_worker = batch_rates[-1][2] / batch_rates[-1][0]
+    national = 63 * 10 * 50
+    print(f"\nestimate for a national archive (63 provinces x 10 years x 50 pages = {national:,} pages), "
+          f"at the measured {per_worker:.1f} pages/s per worker with 2 workers:")
+    for n in (1, 8, 64):
+        print(f"  {n:>2} Dask workers: {national / (per_worker * n) / 3600:6.2f} h")
     print(f"\nimport + load models + first call, fresh process: {import_and_load_seconds():.2f} s")
-    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak memory of this process (pipeline and underthesea): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+          f"of the largest batch worker: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

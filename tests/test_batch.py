@@ -96,6 +96,14 @@ def test_parquet_output_reads_in_pandas_with_a_stable_schema(archive, tmp_path):
     first = frame.iloc[0]
     assert {"label", "start", "end", "text", "attrs"} <= set(first["entities"][0])
     assert frame["week_start"].notna().any()
+    import duckdb
+    import polars as pl
+
+    pattern = str(tmp_path / "shard-*.parquet")
+    assert pl.read_parquet(pattern).height == len(frame)
+    n_docs = duckdb.sql(f"select count(*) from (select unnest(entities) as e from read_parquet('{pattern}')) "
+                        "where e.label = 'DOC_NUMBER'").fetchall()[0][0]
+    assert n_docs == sum(e["label"] == "DOC_NUMBER" for ents in frame["entities"] for e in ents)
 
 
 def test_the_dask_engine_gives_the_same_records(archive, reference, tmp_path):

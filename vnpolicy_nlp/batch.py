@@ -306,10 +306,6 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers
     if engine == "dask":
         yield from _execute_dask(shards, out, fmt, model, workers, scheduler)
         return
-    if workers == 1:
-        for shard in shards:
-            yield tag_shard(shard, out, fmt, model)
-        return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 

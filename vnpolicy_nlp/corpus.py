@@ -227,12 +227,17 @@ def _unit_hash(key: str) -> float:
 def assign_splits(records: list[Record]) -> dict[str, str]:
     """``id -> split``. The hash of a group's representative id decides, so the split of a
     record never changes as others are added (unless a new near-copy joins its group), and the
-    proportions hold within every topic in expectation. Augmented records are always train."""
+    proportions hold within every topic in expectation. Augmented records are always train, and a
+    record may pin its split with a ``split`` key (the annotator's imported corrections do)."""
     groups = near_duplicate_groups(records)
     out: dict[str, str] = {}
     for rec in records:
+        pinned = rec.data.get("split")
         if rec.augmented:
             out[rec.id] = "train"
+            continue
+        if pinned in SPLITS:  # imported corrections are pinned to train
+            out[rec.id] = pinned
             continue
         u = _unit_hash(groups[rec.id])
         out[rec.id] = "train" if u < _SPLIT_EDGES[0] else "dev" if u < _SPLIT_EDGES[1] else "test"

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -66,6 +67,59 @@ def evaluate_entities(tagger: EntityTagger, records: list[dict]) -> dict:
     pred = [predict_entity_spans(tagger, r["text"]) for r in records]
     scores = span_scores(gold, pred, ENTITY_LABELS)
     return {k: v.as_dict() for k, v in scores.items()}
+
+
+_UNIT_WORD = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", re.IGNORECASE)
+
+
+def _reference_codes(surface: str, province: str) -> dict | None:
+    """Codes of a pre-2025 unit by vietnamadminunits' own address parser, given the province:
+    an independent reference for the tagger's place resolution."""
+    from vietnamadminunits import parse_address
+
+    m = _UNIT_WORD.match(surface)
+    if not m:
+        return None
+    level = {"tỉnh": 1, "thành phố": None, "huyện": 2, "quận": 2, "thị xã": 2}.get(m.group(1).lower(), 3)
+    if level is None or level == 3:
+        return None  # a city may be a province or a district; communes need their district
+    try:
+        unit = parse_address(f"{surface}, {province}" if level > 1 else surface, mode="LEGACY", level=level)
+    except Exception:  # the parser has no answer
+        return None
+    code = unit.province_code if level == 1 else unit.district_code
+    return {"key": "province_code" if level == 1 else "district_code", "code": code} if code else None
+
+
+def evaluate_attributes(tagger: EntityTagger, records: list[dict]) -> dict:
+    """Accuracy of attributes on gold spans the tagger also found: document types and dates and
+    official titles against the annotation, district and province codes against
+    vietnamadminunits' parser (pre-2025 records, the record's province as context)."""
+    counts = {k: [0, 0] for k in ("doc_type", "doc_date", "official_title", "place_code")}
+    for rec in records:
+        norm = normalize(rec["text"])
+        ents = tagger.tag(norm.text, province=rec.get("province"))
+        found = {(*norm.to_original(e.start, e.end), e.label): e.attrs for e in ents}
+        for g in rec["entities"]:
+            got = found.get((g["start"], g["end"], g["label"]))
+            gold = g.get("attrs") or {}
+            if got is None:
+                continue
+            if g["label"] == "DOC_NUMBER":
+                if "type" in gold:
+                    counts["doc_type"][0] += got.get("doc_type", "").lower() == gold["type"].lower()
+                    counts["doc_type"][1] += 1
+                counts["doc_date"][0] += got.get("date") == gold.get("date")
+                counts["doc_date"][1] += 1
+            elif g["label"] == "OFFICIAL" and "title" in gold:
+                counts["official_title"][0] += got.get("title") == gold["title"]
+                counts["official_title"][1] += 1
+            elif g["label"] == "LOCATION" and rec["date"] < "2025-07-01":
+                ref = _reference_codes(g.get("text") or rec["text"][g["start"]:g["end"]], rec["province"])
+                if ref is not None:
+                    counts["place_code"][0] += got.get(ref["key"]) == ref["code"]
+                    counts["place_code"][1] += 1
+    return {k: {"accuracy": round(c / n, 4) if n else None, "n": n} for k, (c, n) in counts.items()}
 
 
 def topic_training_texts(train: list[dict]) -> tuple[list[str], list[list[str]]]:
@@ -138,6 +192,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     test_dir = [r for r in test if r["kind"] == "directive"]
     metrics = {
         "entities_test": evaluate_entities(tagger, test),
+        "attributes_test": evaluate_attributes(tagger, test),
         "topics_test": evaluate_topics(topics, test),
         "topics_test_directives": evaluate_topics(topics, test_dir),
         "topics_test_headlines_only": evaluate_topics(topics, test, headline_only=True),
@@ -176,6 +231,13 @@ def model_card(manifest: dict) -> str:
     ]
     for label, s in m["entities_test"].items():
         lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    lines += ["", "## Entity attributes, test split (on gold spans the tagger found)", "",
+              "| attribute | accuracy | n | reference |", "| --- | ---: | ---: | --- |"]
+    refs = {"doc_type": "annotated type", "doc_date": "annotated date (or none)", "official_title": "annotated title",
+            "place_code": "vietnamadminunits parser, record's province"}
+    for key, a in m["attributes_test"].items():
+        acc = "-" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
+        lines.append(f"| {key} | {acc} | {a['n']} | {refs[key]} |")
     for key, title in (("topics_test", "all test records"), ("topics_test_directives", "test directives"),
                        ("topics_test_headlines_only", "headlines alone")):
         t = m[key]

@@ -98,8 +98,7 @@ def official_attrs(text: str, start: int, end: int, agencies: list[tuple[int, in
                 attrs["title"] = text[rest_at:ag[1]]
                 attrs["agency"] = text[ag[0]:ag[1]]
             else:
-                words = re.match(r"[^,;.()\n]{0,60}", text[rest_at:])
-                attrs["title"] = words.group(0).strip() if words else title
+                attrs["title"] = _title_phrase(text, rest_at, title)
     if "title" not in attrs:
         # Title before the name: "Phó Chủ tịch UBND tỉnh Nguyễn Văn A", "Giám đốc Sở Y tế, ông B".
         window_start = max(0, start - 90)
@@ -118,6 +117,23 @@ def official_attrs(text: str, start: int, end: int, agencies: list[tuple[int, in
             if t:
                 attrs["title"] = t
     return attrs
+
+
+_TITLE_GLUE = {"tỉnh", "huyện", "xã", "phường", "thành", "phố", "thị", "trấn", "quận", "cấp", "trực", "và", "-", "&"}
+
+
+def _title_phrase(text: str, pos: int, title: str) -> str:
+    """The title words and the name of the body that follows them, up to the first word that is
+    neither capitalised nor a level word: "Chánh Thanh tra tỉnh làm …" → "Chánh Thanh tra tỉnh"."""
+    words = [title]
+    for m in re.finditer(r"\S+", text[pos + len(title):pos + len(title) + 80]):
+        word = m.group(0).rstrip(",;.:)")
+        if not word or not (word[0].isupper() or word.lower() in _TITLE_GLUE):
+            break
+        words.append(word)
+        if word != m.group(0):
+            break
+    return " ".join(words)
 
 
 def _title_at(text: str, pos: int) -> str | None:

@@ -97,6 +97,17 @@ class CRFTagger:
             return []
         return self._load().tag(sentence_features(tokens, self.gazetteers))
 
+    def uncertainty(self, tokens: list[str]) -> float:
+        """1 minus the lowest, over tokens, of the most likely tag's marginal probability: how
+        unsure the tagger is about its least certain token."""
+        if not tokens:
+            return 0.0
+        tagger = self._load()
+        tagger.set(sentence_features(tokens, self.gazetteers))
+        labels = tagger.labels()
+        lowest = min(max(tagger.marginal(y, t) for y in labels) for t in range(len(tokens)))
+        return 1.0 - lowest
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_tagger"] = None
