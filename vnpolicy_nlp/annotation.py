@@ -53,11 +53,31 @@ def _meta(d: Directive) -> dict:
     return {"id": d.id, "source": d.source, "province": province, "date": date}
 
 
+def _page_provinces(directives: list[Directive]) -> dict:
+    """The province a page is about: the one its directives name most."""
+    from collections import Counter
+
+    counts: dict = {}
+    for d in directives:
+        m = _meta(d)
+        if m["province"]:
+            counts.setdefault(d.source, Counter())[m["province"]] += 1
+    return {src: c.most_common(1)[0][0] for src, c in counts.items()}
+
+
 def export_tasks(directives: list[Directive], fmt: str, out: Path, model_version: str = "vnpolicy") -> int:
-    """Write pre-annotated tasks; returns how many. Written atomically."""
+    """Write pre-annotated tasks; returns how many. Written atomically. Each task carries the
+    directive's id, source, province and date, which the import turns back into a record."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
     out = Path(out)
+    by_page = _page_provinces(directives)
+
+    def meta(d: Directive) -> dict:
+        m = _meta(d)
+        m["province"] = m["province"] or by_page.get(d.source)
+        return m
+
     if fmt == "label-studio":
         tasks = []
         for d in directives:
@@ -66,7 +86,7 @@ def export_tasks(directives: list[Directive], fmt: str, out: Path, model_version
                       for k, e in enumerate(d.entities or [])]
             result.append({"id": "topics", "from_name": "topics", "to_name": "text", "type": "choices",
                            "value": {"choices": list(d.topics or [])}})
-            tasks.append({"data": {"text": d.text, **_meta(d)},
+            tasks.append({"data": {"text": d.text, **meta(d)},
                           "predictions": [{"model_version": model_version, "result": result}]})
         body = json.dumps(tasks, ensure_ascii=False, indent=1)
         topics = load_taxonomy().topics
@@ -75,7 +95,7 @@ def export_tasks(directives: list[Directive], fmt: str, out: Path, model_version
         lines = []
         for d in directives:
             lines.append(json.dumps({"text": d.text, "label": [[e["start"], e["end"], e["label"]] for e in d.entities or []],
-                                     "cats": list(d.topics or []), **_meta(d)}, ensure_ascii=False))
+                                     "cats": list(d.topics or []), **meta(d)}, ensure_ascii=False))
         body = "\n".join(lines) + "\n"
     _atomic_write(out, body)
     return len(directives)

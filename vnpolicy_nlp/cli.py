@@ -120,39 +120,174 @@ def cmd_corpus_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train_model_set
+    import shutil
+    import tempfile
+    from pathlib import Path
 
-    from .modelset import BUNDLED
+    from .corpus import split_records
+    from .evaluation import format_table
+    from . import modelset
+    from .training import live_metrics, regressions, train_model_set
 
-    result = train_model_set(args.corpus or None, args.out or BUNDLED,
-                             taxonomy_path=args.taxonomy)
+    BUNDLED, HISTORY = modelset.BUNDLED, modelset.HISTORY
+
+    if args.promote and args.out:
+        _warn("--promote replaces the bundled set; it does not take --out")
+        return 2
+    if args.out:
+        result = train_model_set(args.corpus or None, Path(args.out), taxonomy_path=args.taxonomy)
+        _print_training(result)
+        return 0
+    candidate = Path(tempfile.mkdtemp(prefix=".candidate-", dir=BUNDLED.parent)) / "set"
+    try:
+        result = train_model_set(args.corpus or None, candidate, taxonomy_path=args.taxonomy)
+        _print_training(result)
+        if args.promote and (BUNDLED / "manifest.json").exists():
+            test = split_records(args.corpus or None)["test"]
+            new, old = live_metrics(candidate, test), live_metrics(BUNDLED, test)
+            print(format_table([[k, f"{old[k]:.3f}", f"{new[k]:.3f}", f"{new[k] - old[k]:+.3f}"] for k in new],
+                               ["metric (test split)", "current", "new", "change"]))
+            fallen = regressions(new, old)
+            if fallen and not args.accept_regression:
+                _warn(f"not promoted: {', '.join(fallen)} fell by more than one point "
+                      "(rerun with --accept-regression to promote anyway)")
+                return 1
+        kept = modelset.archive(BUNDLED, HISTORY)
+        modelset.replace_set(candidate, BUNDLED)
+        print(f"now the bundled set: {BUNDLED}" + (f" (previous one kept in {kept})" if kept else ""))
+        return 0
+    finally:
+        shutil.rmtree(candidate.parent, ignore_errors=True)
+
+
+def _print_training(result) -> None:
     ents = result.metrics["entities_test"]["micro"]
     tops = result.metrics["topics_test"]
     print(f"entities (test) micro-F1 {ents['f1']:.3f}; topics (test) macro-F1 {tops['macro_f1']:.3f}, "
-          f"exact-set {tops['exact_set_accuracy']:.3f}; {result.seconds:.0f} s; written to {result.out}")
-    return 0
+          f"exact-set {tops['exact_set_accuracy']:.3f}; trained in {result.seconds:.0f} s")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import format_table
-    from .modelset import BUNDLED, read_manifest
+    from pathlib import Path
 
-    model = args.model or BUNDLED
+    from . import modelset
+    from .corpus import read_records, split_records
+    from .evaluation import format_table
+    from .training import live_metrics
+
+    BUNDLED = modelset.BUNDLED
+
+    records = [r.data for r in read_records([args.gold])] if args.gold else split_records()["test"]
+    where = args.gold or "the corpus test split"
     try:
-        metrics = read_manifest(model)["metrics"]
+        mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
+        other = live_metrics(Path(args.against), records) if args.against else None
     except ModelSetError as exc:
         _warn(str(exc))
         return 2
-    rows = [[label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", s["support"]]
-            for label, s in metrics["entities_test"].items()]
-    print(f"{model}: entities, test split")
-    print(format_table(rows, ["label", "P", "R", "F1", "support"]))
-    for key in ("topics_test", "topics_test_headlines_only"):
-        t = metrics[key]
-        print(f"\n{model}: {key.replace('_', ' ')} (macro-F1 {t['macro_f1']:.3f}, exact {t['exact_set_accuracy']:.3f})")
-        print(format_table([[label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", s["support"]]
-                            for label, s in t["per_label"].items()], ["topic", "P", "R", "F1", "support"]))
+    name = args.model or "bundled"
+    if other is None:
+        print(f"{name} on {where} ({len(records)} records)")
+        print(format_table([[k, f"{v:.3f}"] for k, v in mine.items()], ["metric", "value"]))
+    else:
+        print(f"{name} against {args.against} on {where} ({len(records)} records)")
+        print(format_table([[k, f"{other[k]:.3f}", f"{v:.3f}", f"{v - other[k]:+.3f}"] for k, v in mine.items()],
+                           ["metric", args.against, name, "change"]))
     return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from . import modelset
+    from .modelset import read_manifest
+
+    BUNDLED, HISTORY = modelset.BUNDLED, modelset.HISTORY
+    if args.models_command == "rollback":
+        try:
+            chosen = modelset.rollback(args.name, BUNDLED, HISTORY)
+        except ModelSetError as exc:
+            _warn(str(exc))
+            return 2
+        print(f"rolled back: the bundled set is now {chosen.name}")
+        return 0
+    rows = []
+    for path in [*modelset.list_history(HISTORY), BUNDLED]:
+        if not (path / "manifest.json").exists():
+            continue
+        m = read_manifest(path)
+        metrics = m.get("metrics", {})
+        rows.append([path.name if path != BUNDLED else "(bundled)", m.get("created", "?"),
+                     m.get("data", {}).get("sizes", {}).get("train", "?"),
+                     f"{metrics.get('entities_test', {}).get('micro', {}).get('f1', 0):.3f}",
+                     f"{metrics.get('topics_test', {}).get('macro_f1', 0):.3f}"])
+    from .evaluation import format_table
+
+    print(format_table(rows, ["set", "created", "train records", "entities F1", "topics F1"]))
+    return 0
+
+
+def _tag_any(nlp: Pipeline, path: str, errors: list[InputError]) -> list[Directive]:
+    kind = "jsonl" if path.endswith(".jsonl") else "text"
+    return list(_tag_inputs(nlp, [path], kind, errors))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .annotation import export_tasks
+
+    try:
+        nlp = load(args.model)
+    except ModelSetError as exc:
+        _warn(str(exc))
+        return 2
+    errors: list[InputError] = []
+    directives = _tag_any(nlp, args.path, errors)
+    for exc in errors:
+        _warn(f"skipped {exc}")
+    n = export_tasks(directives, args.to, Path(args.out))
+    print(f"{n} tasks written to {args.out}" + (f" (labelling config: {Path(args.out).stem}.label_config.xml)"
+                                                if args.to == "label-studio" else ""))
+    return 1 if errors else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from .annotation import import_tasks
+
+    result = import_tasks(Path(args.path), args.fmt)
+    for p in result.problems:
+        print(p, file=sys.stderr)
+    if result.records:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8")
+        os.replace(tmp, out)
+    print(f"{len(result.records)} records written to {args.out}; {len(result.problems)} problem(s)")
+    return 1 if result.problems else 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .batch import expand_inputs
+    from .evaluation import format_table
+    from .suggest import rank_for_annotation
+
+    try:
+        nlp = load(args.model)
+    except ModelSetError as exc:
+        _warn(str(exc))
+        return 2
+    errors: list[InputError] = []
+    directives = [d for p in expand_inputs(args.paths) for d in _tag_any(nlp, str(p), errors)]
+    ranked = rank_for_annotation(nlp, directives, args.n)
+    print(format_table([[f"{s.score:.2f}", f"{s.topic_uncertainty:.2f} ({s.closest_topic})", f"{s.entity_uncertainty:.2f}",
+                         f"{s.directive.source}#{s.directive.index}", s.directive.headline[:60]] for s in ranked],
+                       ["score", "topic", "entities", "where", "headline"]))
+    for exc in errors:
+        _warn(f"skipped {exc}")
+    return 1 if errors else 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -188,19 +323,62 @@ def build_parser() -> argparse.ArgumentParser:
     tag.set_defaults(func=cmd_tag)
 
     train = sub.add_parser("train", help="train every model from the corpus and write a model set",
-                           epilog="examples:\n  vnpolicy train                     retrain the bundled set in models/\n"
+                           epilog="examples:\n  vnpolicy train                     rebuild the bundled set (the old one is kept)\n"
+                                  "  vnpolicy train --promote           replace it only if no headline metric falls\n"
                                   "  vnpolicy train --out /tmp/my-set   write a new set elsewhere",
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     train.add_argument("--corpus", nargs="*", metavar="DIR", help="corpus files or folders (default: corpora/)")
-    train.add_argument("--out", default=None, metavar="DIR", help="where to write the set (default: the bundled models/)")
+    train.add_argument("--out", default=None, metavar="DIR", help="write the set here instead of replacing the bundled one")
     train.add_argument("--taxonomy", default=None, metavar="FILE", help="topic taxonomy (default: corpora/taxonomy.json)")
+    train.add_argument("--promote", action="store_true",
+                       help="replace the bundled set only if no headline metric falls by more than one point")
+    train.add_argument("--accept-regression", action="store_true", help="with --promote: promote even so")
     train.set_defaults(func=cmd_train)
 
-    evaluate = sub.add_parser("evaluate", help="print a model set's test metrics",
-                              epilog="examples:\n  vnpolicy evaluate\n  vnpolicy evaluate --model /tmp/my-set",
+    evaluate = sub.add_parser("evaluate", help="score a model set, or two side by side",
+                              epilog="examples:\n  vnpolicy evaluate\n  vnpolicy evaluate --gold my-week.jsonl\n"
+                                     "  vnpolicy evaluate --model /tmp/new-set --against models",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     evaluate.add_argument("--model", default=None, metavar="DIR", help="the model set (default: the bundled one)")
+    evaluate.add_argument("--gold", default=None, metavar="FILE", help="gold records (default: the corpus test split)")
+    evaluate.add_argument("--against", default=None, metavar="DIR", help="a second set to compare with, per label")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    models = sub.add_parser("models", help="the bundled set and the earlier ones kept",
+                            epilog="examples:\n  vnpolicy models list\n  vnpolicy models rollback",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    msub = models.add_subparsers(dest="models_command", required=True)
+    msub.add_parser("list", help="sets with their dates and headline metrics").set_defaults(func=cmd_models)
+    rb = msub.add_parser("rollback", help="make an earlier set the bundled one again")
+    rb.add_argument("name", nargs="?", help="a set from `models list` (default: the newest earlier one)")
+    rb.set_defaults(func=cmd_models)
+
+    export = sub.add_parser("export", help="pre-annotated tasks for Label Studio or doccano",
+                            epilog="examples:\n  vnpolicy export week.txt --to label-studio --out week.tasks.json\n"
+                                   "  vnpolicy export records.jsonl --to doccano --out week.doccano.jsonl",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("path", metavar="PAGE_OR_JSONL")
+    export.add_argument("--to", required=True, choices=["label-studio", "doccano"])
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--model", default=None, metavar="DIR")
+    export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import", help="corrected annotations back into corpus records",
+                         epilog="examples:\n  vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl\n"
+                                "  vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp.add_argument("path", metavar="FILE")
+    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"])
+    imp.add_argument("--out", required=True, metavar="FILE")
+    imp.set_defaults(func=cmd_import)
+
+    suggest = sub.add_parser("suggest", help="the directives most worth annotating next",
+                             epilog="examples:\n  vnpolicy suggest new-week/ --n 20",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    suggest.add_argument("paths", nargs="+", metavar="PATH", help="pages or JSONL records (files or folders)")
+    suggest.add_argument("--n", type=int, default=20)
+    suggest.add_argument("--model", default=None, metavar="DIR")
+    suggest.set_defaults(func=cmd_suggest)
 
     batch = sub.add_parser(
         "batch", help="tag an archive into sharded files: parallel, resumable, local or on Dask",

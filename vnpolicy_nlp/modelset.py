@@ -14,9 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ModelSetError", "BUNDLED", "write_model_set", "read_manifest", "load_component", "sha256_file"]
+__all__ = ["ModelSetError", "BUNDLED", "HISTORY", "write_model_set", "read_manifest", "load_component", "sha256_file",
+           "verify", "archive", "list_history", "replace_set", "rollback"]
 
 BUNDLED = Path(__file__).resolve().parents[1] / "models"
+HISTORY = BUNDLED.parent / "models-history"  # earlier bundled sets, newest last; not tracked by git
+KEEP = 5
 MANIFEST = "manifest.json"
 
 
@@ -91,3 +94,78 @@ def load_component(path: Path, name: str, manifest: dict | None = None) -> Any:
         raise ModelSetError(f"{target}: sha256 {actual[:12]}… does not match the manifest ({expected[:12]}…); "
                             "the file was altered or truncated, so it is not loaded")
     return joblib.load(target)
+
+
+def verify(path: Path) -> dict:
+    """Check every file of a set against its manifest; returns the manifest."""
+    path = Path(path)
+    manifest = read_manifest(path)
+    for name, expected in manifest.get("files", {}).items():
+        target = path / name
+        if not target.exists():
+            raise ModelSetError(f"{target}: missing from the model set")
+        if sha256_file(target) != expected:
+            raise ModelSetError(f"{target}: sha256 does not match the manifest; the file was altered or truncated")
+    return manifest
+
+
+def archive(current: Path = BUNDLED, history: Path = HISTORY, keep: int = KEEP) -> Path | None:
+    """Copy the current set into the history (named by its creation time); keep the last few."""
+    current = Path(current)
+    if not (current / MANIFEST).exists():
+        return None
+    created = read_manifest(current).get("created", "unknown").replace(":", "").replace("+", "Z")
+    history.mkdir(parents=True, exist_ok=True)
+    target = history / created
+    if not target.exists():
+        tmp = Path(tempfile.mkdtemp(prefix=".copy-", dir=history))
+        shutil.rmtree(tmp)
+        shutil.copytree(current, tmp)
+        tmp.rename(target)
+    for old in list_history(history)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def list_history(history: Path = HISTORY) -> list[Path]:
+    if not history.exists():
+        return []
+    return sorted(p for p in history.iterdir() if p.is_dir() and (p / MANIFEST).exists())
+
+
+def replace_set(new: Path, current: Path = BUNDLED) -> None:
+    """Put the set at ``new`` in place of ``current`` by renames, so a reader never sees half a set."""
+    new, current = Path(new), Path(current)
+    verify(new)
+    old = current.with_name(f".{current.name}.old-{os.getpid()}")
+    if current.exists():
+        current.rename(old)
+    try:
+        new.rename(current)
+    except BaseException:
+        if old.exists():
+            old.rename(current)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def rollback(name: str | None = None, current: Path = BUNDLED, history: Path = HISTORY) -> Path:
+    """Make an earlier set (by name, default the newest other than the current one) current again;
+    the current set goes into the history first."""
+    sets = list_history(history)
+    created_now = read_manifest(current).get("created") if (Path(current) / MANIFEST).exists() else None
+    if name:
+        chosen = history / name
+        if chosen not in sets:
+            raise ModelSetError(f"{chosen}: no such set in the history; `vnpolicy models list` shows them")
+    else:
+        others = [p for p in sets if read_manifest(p).get("created") != created_now]
+        if not others:
+            raise ModelSetError(f"{history}: no earlier model set to roll back to")
+        chosen = others[-1]
+    archive(current, history)
+    staged = Path(tempfile.mkdtemp(prefix=".rollback-", dir=Path(current).parent))
+    shutil.rmtree(staged)
+    shutil.copytree(chosen, staged)
+    replace_set(staged, current)
+    return chosen

@@ -28,8 +28,7 @@ def rank_for_annotation(nlp: Pipeline, directives: list[Directive], n: int = 20)
     out = []
     for d in directives:
         scores = d.topic_scores or {}
-        margins = {t: abs(p - nlp.topics.thresholds[t]) / max(nlp.topics.thresholds[t], 1 - nlp.topics.thresholds[t])
-                   for t, p in scores.items()}
+        margins = {t: _margin(p, nlp.topics.thresholds[t]) for t, p in scores.items()}
         closest = min(margins, key=margins.get)
         topic_u = 1.0 - margins[closest]
         text = normalize(d.text).text
@@ -38,3 +37,10 @@ def rank_for_annotation(nlp: Pipeline, directives: list[Directive], n: int = 20)
         out.append(Suggestion(d, round(max(topic_u, entity_u), 4), round(topic_u, 4), round(entity_u, 4), closest))
     out.sort(key=lambda s: -s.score)
     return out[:n]
+
+
+def _margin(p: float, threshold: float) -> float:
+    """0 at the threshold, 1 at the far end on the side the score lies."""
+    if p >= threshold:
+        return (p - threshold) / (1 - threshold) if threshold < 1 else 1.0
+    return (threshold - p) / threshold if threshold > 0 else 1.0

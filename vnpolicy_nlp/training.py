@@ -251,3 +251,30 @@ def model_card(manifest: dict) -> str:
               "Model sets are pickles: load them only from places you trust. The loader refuses any file whose "
               "sha256 differs from `manifest.json`.", ""]
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ comparing and promoting sets
+HEADLINE_METRICS = ("entities micro-F1", "topics macro-F1", "topics exact-set", "headlines macro-F1")
+
+
+def live_metrics(model_dir: Path, records: list[dict]) -> dict:
+    """A set's metrics on ``records``, computed now (not read from its manifest), so two sets are
+    compared on the same data even when the corpus has grown since one of them was trained."""
+    from .modelset import load_component, read_manifest
+
+    manifest = read_manifest(model_dir)
+    entities = load_component(model_dir, "entities", manifest)
+    topics = load_component(model_dir, "topics", manifest)
+    ents = evaluate_entities(entities, records)
+    tops = evaluate_topics(topics, records)
+    heads = evaluate_topics(topics, records, headline_only=True)
+    out = {"entities micro-F1": ents["micro"]["f1"], "topics macro-F1": tops["macro_f1"],
+           "topics exact-set": tops["exact_set_accuracy"], "headlines macro-F1": heads["macro_f1"]}
+    out.update({f"entity {k} F1": v["f1"] for k, v in ents.items() if k != "micro"})
+    out.update({f"topic {k} F1": v["f1"] for k, v in tops["per_label"].items()})
+    return out
+
+
+def regressions(new: dict, old: dict, tolerance: float = 0.01) -> list[str]:
+    """Headline metrics that fall by more than ``tolerance`` (one point) from ``old`` to ``new``."""
+    return [k for k in HEADLINE_METRICS if k in old and k in new and new[k] < old[k] - tolerance]
