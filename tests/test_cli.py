@@ -151,3 +151,13 @@ def test_the_installed_command_reads_stdin():
                           capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     assert len(proc.stdout.decode().splitlines()) == 2
+
+
+@pytest.mark.parametrize("command", [["tag"], ["batch"], ["export"], ["import"], ["suggest"], ["train"], ["evaluate"],
+                                     ["models", "list"], ["models", "rollback"], ["corpus", "validate"],
+                                     ["corpus", "stats"]])
+def test_every_subcommand_help_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    assert "example" in capsys.readouterr().out

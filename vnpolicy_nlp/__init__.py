@@ -10,8 +10,9 @@ from . import batch
 from .bulletin import BulletinInfo
 from .pipeline import Pipeline, load
 from .record import Directive
+from .tables import to_frame
 from .text import NormalizedText, normalize
 from .tokenize import tokenize
 
 __version__ = "0.1.0"
-__all__ = ["load", "batch", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]
+__all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]

@@ -348,8 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
                             epilog="examples:\n  vnpolicy models list\n  vnpolicy models rollback",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     msub = models.add_subparsers(dest="models_command", required=True)
-    msub.add_parser("list", help="sets with their dates and headline metrics").set_defaults(func=cmd_models)
-    rb = msub.add_parser("rollback", help="make an earlier set the bundled one again")
+    msub.add_parser("list", help="sets with their dates and headline metrics", epilog="example:\n  vnpolicy models list",
+                    formatter_class=argparse.RawDescriptionHelpFormatter).set_defaults(func=cmd_models)
+    rb = msub.add_parser("rollback", help="make an earlier set the bundled one again",
+                         epilog="examples:\n  vnpolicy models rollback\n  vnpolicy models rollback 2026-11-27T045313Z00",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     rb.add_argument("name", nargs="?", help="a set from `models list` (default: the newest earlier one)")
     rb.set_defaults(func=cmd_models)
 
@@ -405,10 +408,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "  vnpolicy corpus stats",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
-    val = csub.add_parser("validate", help="report every problem as file:line: message")
+    val = csub.add_parser("validate", help="report every problem as file:line: message",
+                          epilog="examples:\n  vnpolicy corpus validate\n  vnpolicy corpus validate corpora/directives/week32.jsonl",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     val.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
     val.set_defaults(func=cmd_corpus_validate)
-    st = csub.add_parser("stats", help="counts per topic, subject, province, year and entity label")
+    st = csub.add_parser("stats", help="counts per topic, subject, province, year and entity label",
+                         epilog="examples:\n  vnpolicy corpus stats\n  vnpolicy corpus stats --markdown",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     st.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
     st.add_argument("--markdown", action="store_true", help="print the lines of the datasheet's counts section")
     st.set_defaults(func=cmd_corpus_stats)

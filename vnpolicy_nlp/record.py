@@ -52,6 +52,13 @@ class Directive:
     def token_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.tokens]
 
+    def to_spacy(self, vocab=None):
+        """This directive as a ``spacy.tokens.Doc`` over its text: word tokens, ``ents`` with the
+        four labels (attributes in ``span._.attrs``), ``cats`` with the topic scores."""
+        from .spacy_doc import to_spacy
+
+        return to_spacy(self, vocab)
+
     def to_dict(self, tokens: bool = False) -> dict[str, Any]:
         """The JSON object of the CLI's output (CONTRACT.md)."""
         out: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["SCHEMA", "records_to_arrow"]
+__all__ = ["SCHEMA", "records_to_arrow", "to_frame"]
 
 
 def _schema():
@@ -61,3 +61,47 @@ def records_to_arrow(rows: list[dict[str, Any]]):
              "attrs": json.dumps(e.get("attrs") or {}, ensure_ascii=False)} for e in ents])
         cols["input"].append(json.dumps(r["input"], ensure_ascii=False) if r.get("input") is not None else None)
     return pa.table(cols, schema=SCHEMA)
+
+
+def _as_dict(record) -> dict:
+    return record if isinstance(record, dict) else record.to_dict()
+
+
+def to_frame(records, entities: bool = False):
+    """A pandas DataFrame of tagged directives (``Directive`` objects or their dicts, e.g. from a
+    batch's output): one row a directive, with ``week_start``/``week_end`` as dates, one
+    ``score_<topic>`` column per topic and entity counts per label; with ``entities=True``, one
+    row an entity instead, its attributes as columns, ready for group-by-week."""
+    import pandas as pd
+
+    rows = [_as_dict(r) for r in records]
+    if entities:
+        out = []
+        for r in rows:
+            week = (r.get("bulletin") or {}).get("week_start")
+            for e in r.get("entities") or []:
+                out.append({"directive_id": r["id"], "source": r.get("source"), "week_start": week,
+                            "topics": r.get("topics"), "label": e["label"], "text": e["text"],
+                            "start": e["start"], "end": e["end"], **(e.get("attrs") or {})})
+        frame = pd.DataFrame(out)
+        if "week_start" in frame:
+            frame["week_start"] = pd.to_datetime(frame["week_start"])
+        if "date" in frame:
+            frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+        return frame
+    out = []
+    for r in rows:
+        b = r.get("bulletin") or {}
+        row = {"source": r.get("source"), "index": r.get("index"), "id": r["id"], "headline": r.get("headline"),
+               "text": r.get("text"), "duplicate_of": r.get("duplicate_of"), "bulletin_title": b.get("title"),
+               "week_start": b.get("week_start"), "week_end": b.get("week_end"), "topics": r.get("topics")}
+        for topic, score in (r.get("topic_scores") or {}).items():
+            row[f"score_{topic}"] = score
+        for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER"):
+            row[f"n_{label}"] = sum(e["label"] == label for e in r.get("entities") or [])
+        out.append(row)
+    frame = pd.DataFrame(out)
+    for col in ("week_start", "week_end"):
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col])
+    return frame

@@ -1,0 +1,67 @@
+"""Tagged directives as spaCy documents, so displaCy, DocBin and spaCy's tooling work on them.
+
+The Doc is built over the original text from the library's word tokens (entity boundaries are
+token boundaries, so no span is lost); whitespace runs become whitespace tokens as spaCy expects.
+Entities carry their attributes as ``span._.attrs``; topic scores are ``doc.cats``.
+"""
+from __future__ import annotations
+
+from .record import Directive
+
+__all__ = ["to_spacy"]
+
+
+def _register() -> None:
+    from spacy.tokens import Doc, Span
+
+    if not Span.has_extension("attrs"):
+        Span.set_extension("attrs", default=None)
+    for name in ("directive_id", "headline", "topics", "source"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def to_spacy(directive: Directive, vocab=None):
+    """A ``spacy.tokens.Doc`` whose text is exactly ``directive.text``."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    _register()
+    text = directive.text
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+
+    def gap(until: int) -> None:
+        nonlocal pos
+        chunk = text[pos:until]
+        if not chunk:
+            return
+        if words and chunk[0] == " " and not spaces[-1]:
+            spaces[-1] = True
+            chunk = chunk[1:]
+        if chunk:
+            words.append(chunk)
+            spaces.append(False)
+
+    for s, e in directive.tokens:
+        gap(s)
+        words.append(text[s:e])
+        spaces.append(False)
+        pos = e
+    gap(len(text))
+    doc = Doc(vocab or Vocab(), words=words, spaces=spaces)
+    ents = []
+    for ent in directive.entities or []:
+        span = doc.char_span(ent["start"], ent["end"], label=ent["label"])
+        if span is None:  # cannot happen with the library's tokens; never drop silently
+            raise ValueError(f"entity {ent['text']!r} at [{ent['start']}, {ent['end']}) is not on token boundaries")
+        span._.attrs = ent.get("attrs")
+        ents.append(span)
+    doc.ents = ents
+    doc.cats = dict(directive.topic_scores or {})
+    doc._.directive_id = directive.id
+    doc._.headline = directive.headline
+    doc._.topics = list(directive.topics or [])
+    doc._.source = directive.source
+    return doc
