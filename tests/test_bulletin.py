@@ -92,3 +92,26 @@ def test_week_dates_in_several_title_styles():
     assert parse_week("tuần từ 29/12 đến 04/01/2026") == ("2025-12-29", "2026-01-04")
     assert parse_week("Điểm tin chỉ đạo, điều hành tuần 32/2023") == ("2023-08-07", "2023-08-13")
     assert parse_week("chỉ đạo, điều hành nổi bật") == (None, None)
+
+
+def test_a_summary_written_one_item_a_line_is_read_as_the_summary(nlp):
+    page = ("Thông tin chỉ đạo, điều hành của UBND tỉnh tuần từ 14/10 đến 20/10/2024\n\n"
+            "- Kiểm tra công tác phòng cháy rừng mùa khô;\n- Giao chỉ tiêu tuyển dụng giáo viên năm học mới;\n"
+            "- Đẩy mạnh thanh toán không dùng tiền mặt khi làm thủ tục hành chính.\n\n"
+            "Kiểm tra công tác phòng cháy rừng mùa khô\n\nChi cục Kiểm lâm tổ chức kiểm tra các vùng rừng trọng điểm.\n\n"
+            "Giao chỉ tiêu tuyển dụng giáo viên năm học mới\n\nSở Nội vụ thông báo chỉ tiêu cho từng huyện.\n\n"
+            "Đẩy mạnh thanh toán không dùng tiền mặt khi làm thủ tục hành chính\n\nCác cơ quan niêm yết mã QR tại Bộ phận Một cửa.\n")
+    records = nlp.tag_bulletin(page)
+    assert [r.headline for r in records] == ["Kiểm tra công tác phòng cháy rừng mùa khô",
+                                            "Giao chỉ tiêu tuyển dụng giáo viên năm học mới",
+                                            "Đẩy mạnh thanh toán không dùng tiền mặt khi làm thủ tục hành chính"]
+
+
+def test_numbered_items_without_a_summary_are_the_directives(nlp):
+    page = ("Điểm tin chỉ đạo, điều hành tuần 42/2024\n\n"
+            "1. Kiểm tra công tác phòng cháy rừng mùa khô.\n\nChi cục Kiểm lâm tổ chức kiểm tra các vùng rừng trọng điểm\n\n"
+            "2. Giao chỉ tiêu tuyển dụng giáo viên.\n\nSở Nội vụ thông báo chỉ tiêu cho từng huyện; các huyện báo cáo\n\n"
+            "3. Đẩy mạnh thanh toán không dùng tiền mặt.\n\nCác cơ quan niêm yết mã QR tại Bộ phận Một cửa.\n")
+    records = nlp.tag_bulletin(page)
+    assert [r.headline[:2] for r in records] == ["1.", "2.", "3."]
+    assert records[0].text.endswith("trọng điểm") and records[2].text.endswith("Một cửa.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -82,6 +83,7 @@ _WIDGET = re.compile(
 )
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _LIST_ITEM = re.compile(r"^(?:[-+•*–]|\(?[a-zđ0-9]{1,2}[).]\s)")
+_LIST_MARK = re.compile(r"^\s*(?:[-+•*–]|\d{1,2}[.)])\s*")
 
 
 def _is_chrome(text: str) -> bool:
@@ -211,17 +213,29 @@ def split_page(text: str) -> SplitPage:
     return SplitPage(info, _mark_duplicates(text, directives))
 
 
+def _summary_candidates(content: list[_Line]) -> Iterator[tuple[int, list[str]]]:
+    """(index after the summary, items) for each place a summary may stand: one paragraph of
+    items separated by ";", or a block of lines each ending with ";" (a list, one item a line)."""
+    for at in range(min(3, len(content))):
+        items = _summary_items(content[at].text)
+        if len(items) >= 2:
+            yield at + 1, items
+        end = at
+        while end < len(content) and content[end].text.rstrip().endswith(";"):
+            end += 1
+        if end - at >= 1 and end < len(content):
+            block = [_LIST_MARK.sub("", ln.text).rstrip(" ;.") for ln in content[at:end + 1]]
+            if len(block) >= 2:
+                yield end + 1, block
+
+
 def _headlines_from_summary(content: list[_Line]) -> list[int] | None:
-    """Indices of headline lines found through the summary paragraph, or None without one."""
-    for summary_at in range(min(3, len(content))):
-        items = _summary_items(content[summary_at].text)
-        if len(items) < 2:
-            continue
+    """Indices of headline lines found through the summary, or None without one."""
+    for first_after, items in _summary_candidates(content):
         item_words = [_words(i) for i in items]
-        rest = content[summary_at + 1:]
-        heads = _match_items(rest, items, item_words)
+        heads = _match_items(content[first_after:], items, item_words)
         if len(set(heads.values())) >= 2:
-            return sorted(summary_at + 1 + i for i in heads)
+            return sorted(first_after + i for i in heads)
     return None
 
 
@@ -250,7 +264,11 @@ def _match_items(rest: list[_Line], items: list[str], item_words: list[list[str]
 
 
 def _headlines_by_shape(content: list[_Line]) -> list[int]:
-    """Headline indices from line shape alone: short, unpunctuated, followed by a body."""
+    """Headline indices from line shape alone: numbered items (1., 2., 3. …) when the page
+    numbers them, else short, unpunctuated lines followed by a body."""
+    numbered = _numbered_headlines(content)
+    if numbered:
+        return numbered
     heads: list[int] = []
     for i, line in enumerate(content):
         if heads and heads[-1] == i - 1:
@@ -264,6 +282,23 @@ def _headlines_by_shape(content: list[_Line]) -> list[int]:
     if not heads or heads[0] != 0:
         heads.insert(0, 0)
     return heads
+
+
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.)/-]\s+\S")
+
+
+def _numbered_headlines(content: list[_Line]) -> list[int] | None:
+    """Lines numbered 1, 2, 3 … in order, each short enough for a headline: the page's items."""
+    found: list[int] = []
+    expected = 1
+    for i, line in enumerate(content):
+        m = _NUMBERED.match(line.text)
+        if m and int(m.group(1)) == expected and len(line.text) <= 300:
+            found.append(i)
+            expected += 1
+    if len(found) < 2:
+        return None
+    return found if found[0] == 0 else [0, *found]
 
 
 def _mark_duplicates(text: str, directives: list[DirectiveSpan]) -> list[DirectiveSpan]:

@@ -6,6 +6,8 @@ import json
 import sys
 from collections.abc import Iterator
 
+from .batch import BatchError
+from .evaluation import format_table
 from .modelset import ModelSetError
 from .pipeline import Pipeline, load
 from .reading import InputError, read_jsonl_records, read_text
@@ -57,9 +59,7 @@ def _table(records: list[Directive]) -> str:
         rows.append([r.source or "-", str(r.index), headline, topics,
                      *(str(counts[k]) if r.entities is not None else "-" for k in counts),
                      r.duplicate_of.rsplit("-", 1)[-1] if r.duplicate_of else ""])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [format_table(rows, head)]
     weeks = {(r.source, r.bulletin.week_start, r.bulletin.week_end) for r in records if r.bulletin}
     for source, start, end in sorted(weeks, key=str):
         lines.append(f"{source}: bulletin week {start} .. {end}")
@@ -67,11 +67,7 @@ def _table(records: list[Directive]) -> str:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    try:
-        nlp = load(args.model)
-    except ModelSetError as exc:
-        _warn(str(exc))
-        return 2
+    nlp = load(args.model)
     errors: list[InputError] = []
     paths = args.paths or ["-"]
     if args.format == "jsonl":
@@ -125,7 +121,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .corpus import split_records
-    from .evaluation import format_table
     from . import modelset
     from .training import live_metrics, regressions, train_model_set
 
@@ -172,19 +167,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from . import modelset
     from .corpus import read_records, split_records
-    from .evaluation import format_table
     from .training import live_metrics
 
     BUNDLED = modelset.BUNDLED
 
     records = [r.data for r in read_records([args.gold])] if args.gold else split_records()["test"]
     where = args.gold or "the corpus test split"
-    try:
-        mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
-        other = live_metrics(Path(args.against), records) if args.against else None
-    except ModelSetError as exc:
-        _warn(str(exc))
-        return 2
+    mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
+    other = live_metrics(Path(args.against), records) if args.against else None
     name = args.model or "bundled"
     if other is None:
         print(f"{name} on {where} ({len(records)} records)")
@@ -202,11 +192,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     BUNDLED, HISTORY = modelset.BUNDLED, modelset.HISTORY
     if args.models_command == "rollback":
-        try:
-            chosen = modelset.rollback(args.name, BUNDLED, HISTORY)
-        except ModelSetError as exc:
-            _warn(str(exc))
-            return 2
+        chosen = modelset.rollback(args.name, BUNDLED, HISTORY)
         print(f"rolled back: the bundled set is now {chosen.name}")
         return 0
     rows = []
@@ -219,7 +205,6 @@ def cmd_models(args: argparse.Namespace) -> int:
                      m.get("data", {}).get("sizes", {}).get("train", "?"),
                      f"{metrics.get('entities_test', {}).get('micro', {}).get('f1', 0):.3f}",
                      f"{metrics.get('topics_test', {}).get('macro_f1', 0):.3f}"])
-    from .evaluation import format_table
 
     print(format_table(rows, ["set", "created", "train records", "entities F1", "topics F1"]))
     return 0
@@ -235,11 +220,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from .annotation import export_tasks
 
-    try:
-        nlp = load(args.model)
-    except ModelSetError as exc:
-        _warn(str(exc))
-        return 2
+    nlp = load(args.model)
     errors: list[InputError] = []
     directives = _tag_any(nlp, args.path, errors)
     for exc in errors:
@@ -271,14 +252,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from .batch import expand_inputs
-    from .evaluation import format_table
     from .suggest import rank_for_annotation
 
-    try:
-        nlp = load(args.model)
-    except ModelSetError as exc:
-        _warn(str(exc))
-        return 2
+    nlp = load(args.model)
     errors: list[InputError] = []
     directives = [d for p in expand_inputs(args.paths) for d in _tag_any(nlp, str(p), errors)]
     ranked = rank_for_annotation(nlp, directives, args.n)
@@ -291,15 +267,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import BatchError, run
+    from .batch import run
 
-    try:
-        summary = run(args.inputs, args.out, format=args.format, workers=args.workers, engine=args.engine,
-                      scheduler=args.scheduler, model=args.model, input_kind=args.input,
-                      shard_size=args.shard_size, progress=not args.quiet)
-    except (BatchError, ModelSetError) as exc:
-        _warn(str(exc))
-        return 2
+    summary = run(args.inputs, args.out, format=args.format, workers=args.workers, engine=args.engine,
+                  scheduler=args.scheduler, model=args.model, input_kind=args.input,
+                  shard_size=args.shard_size, progress=not args.quiet)
     return 1 if summary.errors else 0
 
 
@@ -426,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except (ModelSetError, BatchError) as exc:  # a model set or an output folder that cannot be used
+        _warn(str(exc))
+        return 2
     except BrokenPipeError:  # `vnpolicy tag … | head` is normal use
         sys.stderr.close()
         return 0

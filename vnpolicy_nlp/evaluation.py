@@ -82,11 +82,18 @@ def brier(gold: list[list[str]], probs: list[dict[str, float]], labels: tuple[st
     return {"brier": per, "reliability": table}
 
 
+def _numeric(cell: str) -> bool:
+    try:
+        float(cell.rstrip("x%").replace(",", ""))
+        return True
+    except ValueError:
+        return False
+
+
 def format_table(rows: list[list], header: list[str]) -> str:
-    """A plain aligned text table."""
+    """A plain aligned text table: numbers to the right, words to the left."""
     cells = [[str(c) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(out)
