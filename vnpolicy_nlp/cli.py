@@ -58,7 +58,7 @@ def _table(records: list[Directive]) -> str:
         topics = "-" if r.topics is None else (",".join(r.topics) or "other")
         rows.append([r.source or "-", str(r.index), headline, topics,
                      *(str(counts[k]) if r.entities is not None else "-" for k in counts),
-                     r.duplicate_of.rsplit("-", 1)[-1] if r.duplicate_of else ""])
+                     f"#{int(r.duplicate_of.rsplit('-', 1)[-1])}" if r.duplicate_of else ""])
     lines = [format_table(rows, head)]
     weeks = {(r.source, r.bulletin.week_start, r.bulletin.week_end) for r in records if r.bulletin}
     for source, start, end in sorted(weeks, key=str):

@@ -133,7 +133,7 @@ def topic_training_texts(train: list[dict]) -> tuple[list[str], list[list[str]]]
 def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], **params) -> TopicClassifier:
     """Fit on train, then calibrate and set thresholds on dev. The defaults of
     :class:`TopicClassifier` were chosen by cross-validation on train+dev
-    (``benchmarks/topic_features.py``), never on test."""
+    (``benchmarks/model_selection.py``), never on test."""
     texts, ys = topic_training_texts(train)
     return TopicClassifier(labels, **params).fit(texts, ys).calibrate([r["text"] for r in dev], [r["topics"] for r in dev])
 
