@@ -275,6 +275,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+def _command(sub, name: str, help: str, *examples: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples."""
+    return sub.add_parser(name, help=help, epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vnpolicy",
@@ -294,11 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--explain", action="store_true", help="add the terms that drove each topic (jsonl output)")
     tag.set_defaults(func=cmd_tag)
 
-    train = sub.add_parser("train", help="train every model from the corpus and write a model set",
-                           epilog="examples:\n  vnpolicy train                     rebuild the bundled set (the old one is kept)\n"
-                                  "  vnpolicy train --promote           replace it only if no headline metric falls\n"
-                                  "  vnpolicy train --out /tmp/my-set   write a new set elsewhere",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    train = _command(sub, "train", "train every model from the corpus and write a model set",
+                     "vnpolicy train                     rebuild the bundled set (the old one is kept)",
+                     "vnpolicy train --promote           replace it only if no headline metric falls",
+                     "vnpolicy train --out /tmp/my-set   write a new set elsewhere")
     train.add_argument("--corpus", nargs="*", metavar="DIR", help="corpus files or folders (default: corpora/)")
     train.add_argument("--out", default=None, metavar="DIR", help="write the set here instead of replacing the bundled one")
     train.add_argument("--taxonomy", default=None, metavar="FILE", help="topic taxonomy (default: corpora/taxonomy.json)")
@@ -307,61 +312,50 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--accept-regression", action="store_true", help="with --promote: promote even so")
     train.set_defaults(func=cmd_train)
 
-    evaluate = sub.add_parser("evaluate", help="score a model set, or two side by side",
-                              epilog="examples:\n  vnpolicy evaluate\n  vnpolicy evaluate --gold my-week.jsonl\n"
-                                     "  vnpolicy evaluate --model /tmp/new-set --against models",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate = _command(sub, "evaluate", "score a model set, or two side by side", "vnpolicy evaluate",
+                        "vnpolicy evaluate --gold my-week.jsonl", "vnpolicy evaluate --model /tmp/new-set --against models")
     evaluate.add_argument("--model", default=None, metavar="DIR", help="the model set (default: the bundled one)")
     evaluate.add_argument("--gold", default=None, metavar="FILE", help="gold records (default: the corpus test split)")
     evaluate.add_argument("--against", default=None, metavar="DIR", help="a second set to compare with, per label")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    models = sub.add_parser("models", help="the bundled set and the earlier ones kept",
-                            epilog="examples:\n  vnpolicy models list\n  vnpolicy models rollback",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    models = _command(sub, "models", "the bundled set and the earlier ones kept", "vnpolicy models list",
+                      "vnpolicy models rollback")
     msub = models.add_subparsers(dest="models_command", required=True)
-    msub.add_parser("list", help="sets with their dates and headline metrics", epilog="example:\n  vnpolicy models list",
-                    formatter_class=argparse.RawDescriptionHelpFormatter).set_defaults(func=cmd_models)
-    rb = msub.add_parser("rollback", help="make an earlier set the bundled one again",
-                         epilog="examples:\n  vnpolicy models rollback\n  vnpolicy models rollback 2026-11-27T045313Z00",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    _command(msub, "list", "sets with their dates and headline metrics", "vnpolicy models list").set_defaults(func=cmd_models)
+    rb = _command(msub, "rollback", "make an earlier set the bundled one again", "vnpolicy models rollback",
+                  "vnpolicy models rollback 2026-11-27T045313Z00")
     rb.add_argument("name", nargs="?", help="a set from `models list` (default: the newest earlier one)")
     rb.set_defaults(func=cmd_models)
 
-    export = sub.add_parser("export", help="pre-annotated tasks for Label Studio or doccano",
-                            epilog="examples:\n  vnpolicy export week.txt --to label-studio --out week.tasks.json\n"
-                                   "  vnpolicy export records.jsonl --to doccano --out week.doccano.jsonl",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = _command(sub, "export", "pre-annotated tasks for Label Studio or doccano",
+                      "vnpolicy export week.txt --to label-studio --out week.tasks.json",
+                      "vnpolicy export records.jsonl --to doccano --out week.doccano.jsonl")
     export.add_argument("path", metavar="PAGE_OR_JSONL")
     export.add_argument("--to", required=True, choices=["label-studio", "doccano"])
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument("--model", default=None, metavar="DIR")
     export.set_defaults(func=cmd_export)
 
-    imp = sub.add_parser("import", help="corrected annotations back into corpus records",
-                         epilog="examples:\n  vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl\n"
-                                "  vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp = _command(sub, "import", "corrected annotations back into corpus records",
+                   "vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl",
+                   "vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl")
     imp.add_argument("path", metavar="FILE")
     imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"])
     imp.add_argument("--out", required=True, metavar="FILE")
     imp.set_defaults(func=cmd_import)
 
-    suggest = sub.add_parser("suggest", help="the directives most worth annotating next",
-                             epilog="examples:\n  vnpolicy suggest new-week/ --n 20",
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    suggest = _command(sub, "suggest", "the directives most worth annotating next", "vnpolicy suggest new-week/ --n 20")
     suggest.add_argument("paths", nargs="+", metavar="PATH", help="pages or JSONL records (files or folders)")
     suggest.add_argument("--n", type=int, default=20)
     suggest.add_argument("--model", default=None, metavar="DIR")
     suggest.set_defaults(func=cmd_suggest)
 
-    batch = sub.add_parser(
-        "batch", help="tag an archive into sharded files: parallel, resumable, local or on Dask",
-        epilog="examples:\n  vnpolicy batch archive/ --out tagged/\n"
-               "  vnpolicy batch 'pages/**/*.txt' --out tagged/ --format parquet --workers 8\n"
-               "  vnpolicy batch records.jsonl --out tagged/ --engine dask --scheduler tcp://10.0.0.5:8786\n"
-               "Rerun the same command after an interruption: finished shards are kept, the rest is done.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+    batch = _command(sub, "batch", "tag an archive into sharded files: parallel, resumable, local or on Dask",
+                     "vnpolicy batch archive/ --out tagged/",
+                     "vnpolicy batch 'pages/**/*.txt' --out tagged/ --format parquet --workers 8",
+                     "vnpolicy batch records.jsonl --out tagged/ --engine dask --scheduler tcp://10.0.0.5:8786",
+                     "(rerun the same command after an interruption: finished shards are kept, the rest is done)")
     batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns (*.txt pages, *.jsonl)")
     batch.add_argument("--out", required=True, metavar="DIR", help="output folder (shards, errors.jsonl, manifest.json)")
     batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
@@ -375,19 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     batch.set_defaults(func=cmd_batch)
 
-    corpus = sub.add_parser("corpus", help="check and count the annotated corpus",
-                            epilog="examples:\n  vnpolicy corpus validate\n  vnpolicy corpus validate my-week.jsonl\n"
-                                   "  vnpolicy corpus stats",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    corpus = _command(sub, "corpus", "check and count the annotated corpus", "vnpolicy corpus validate",
+                      "vnpolicy corpus validate my-week.jsonl", "vnpolicy corpus stats")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
-    val = csub.add_parser("validate", help="report every problem as file:line: message",
-                          epilog="examples:\n  vnpolicy corpus validate\n  vnpolicy corpus validate corpora/directives/week32.jsonl",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    val = _command(csub, "validate", "report every problem as file:line: message", "vnpolicy corpus validate",
+                   "vnpolicy corpus validate corpora/directives/week32.jsonl")
     val.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
     val.set_defaults(func=cmd_corpus_validate)
-    st = csub.add_parser("stats", help="counts per topic, subject, province, year and entity label",
-                         epilog="examples:\n  vnpolicy corpus stats\n  vnpolicy corpus stats --markdown",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    st = _command(csub, "stats", "counts per topic, subject, province, year and entity label", "vnpolicy corpus stats",
+                  "vnpolicy corpus stats --markdown")
     st.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled corpus)")
     st.add_argument("--markdown", action="store_true", help="print the lines of the datasheet's counts section")
     st.set_defaults(func=cmd_corpus_stats)
