@@ -123,9 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     batch_rates = batch_rows(paths, args.copies)
     print(f"\nbatch job (vnpolicy batch, local engine) on {len(paths) * args.copies} pages "
           f"({args.copies} copies of each page):")
-    print(f"{'workers':<10} {'seconds':>8} {'pages/s':>9} {'speed-up':>9}")
+    print(f"{'workers':<10} {'seconds':>8} {'pages/s':>9} {'chars/s':>10} {'directives/s':>13} {'speed-up':>9}")
     for workers, secs, pages_s in batch_rates:
-        print(f"{workers:<10} {secs:>8.2f} {pages_s:>9.1f} {pages_s / batch_rates[0][2]:>8.2f}x")
+        print(f"{workers:<10} {secs:>8.2f} {pages_s:>9.1f} {chars * args.copies / secs:>10,.0f} "
+              f"{n_dir * args.copies / secs:>13,.1f} {pages_s / batch_rates[0][2]:>8.2f}x")
     per_worker = batch_rates[-1][2] / batch_rates[-1][0]
     national = 63 * 10 * 50
     print(f"\nestimate for a national archive (63 provinces x 10 years x 50 pages = {national:,} pages), "

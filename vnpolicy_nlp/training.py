@@ -51,8 +51,8 @@ def entity_training_docs(records: list[dict]) -> list[tuple[list[str], list[str]
     return docs
 
 
-def train_entities(train: list[dict], gazetteers: bool = False) -> EntityTagger:
-    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(train))
+def train_entities(train: list[dict], gazetteers: bool = False, progress: bool = False) -> EntityTagger:
+    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(train), progress=progress)
     return EntityTagger(crf=crf, mode="full")
 
 
@@ -185,7 +185,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     train, dev, test = splits["train"], splits["dev"], splits["test"]
     _log(f"corpus: {len(train)} train, {len(dev)} dev, {len(test)} test records")
     _log("training the entity tagger (CRF over syllables) …")
-    tagger = train_entities(train)
+    tagger = train_entities(train, progress=sys.stderr.isatty())
     _log(f"  done in {time.perf_counter() - t0:.0f} s; training the topic classifier …")
     topics = train_topics(train, dev, taxonomy.topics)
     _log("scoring on the test split …")

@@ -18,6 +18,33 @@ from .features import sentence_features
 __all__ = ["CRFTagger", "bio_encode", "bio_decode"]
 
 
+def _trainer(progress: bool, iterations: int):
+    """A CRFsuite trainer that reports its iterations to a progress bar instead of printing."""
+    import pycrfsuite
+    from tqdm import tqdm
+
+    class _Trainer(pycrfsuite.Trainer):
+        def __init__(self):
+            super().__init__(verbose=progress)
+            self.bar = tqdm(total=iterations, desc="entity CRF", unit="it", disable=not progress, leave=False)
+
+        def on_iteration(self, log, info):
+            self.bar.update(1)
+
+        def on_start(self, log): pass
+        def on_featgen_progress(self, log, percent): pass
+        def on_featgen_end(self, log): pass
+        def on_prepared(self, log): pass
+        def on_prepare_error(self, log): pass
+        def on_optimization_end(self, log): pass
+        def on_end(self, log): pass
+
+        def close_bar(self):
+            self.bar.close()
+
+    return _Trainer()
+
+
 def bio_encode(spans: list[tuple[int, int]], labelled: list[tuple[int, int, str]]) -> list[str]:
     """BIO tags of token spans for character-level entities (an entity covers whole tokens)."""
     tags = ["O"] * len(spans)
@@ -61,11 +88,9 @@ class CRFTagger:
     model_bytes: bytes = b""
     _tagger: object = field(default=None, repr=False)
 
-    def fit(self, docs: list[tuple[list[str], list[str]]], verbose: bool = False) -> "CRFTagger":
-        """Train on ``(tokens, bio_tags)`` pairs."""
-        import pycrfsuite
-
-        trainer = pycrfsuite.Trainer(verbose=verbose)
+    def fit(self, docs: list[tuple[list[str], list[str]]], progress: bool = False) -> "CRFTagger":
+        """Train on ``(tokens, bio_tags)`` pairs; ``progress`` shows a bar of optimiser iterations."""
+        trainer = _trainer(progress, self.max_iterations)
         for tokens, tags in docs:
             trainer.append(sentence_features(tokens, self.gazetteers), tags)
         trainer.set_params({"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
@@ -73,6 +98,7 @@ class CRFTagger:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "crf.model"
             trainer.train(str(path))
+            trainer.close_bar()
             self.model_bytes = path.read_bytes()
         self._tagger = None
         return self
