@@ -112,3 +112,12 @@ def test_agency_canonical_names_levels_and_roles(nlp):
     assert roles["Sở Y tế"] == "lead"
     assert roles["Sở Tài chính"] == "coordinate"
     assert roles["Ủy ban MTTQ Việt Nam tỉnh"] == "addressee"
+
+
+def test_spans_never_cross_a_line_and_a_unit_word_alone_is_no_place(nlp):
+    rec = nlp("Bảo vệ nguồn nước sông Vệ\n\nNắng nóng kéo dài, Tỉnh ủy chỉ đạo các huyện, thị xã gồm Sóc Sơn, Mê Linh "
+              "tiết kiệm nước.")
+    for e in rec.entities:
+        assert "\n" not in e["text"]
+        assert e["text"].lower() not in ("tỉnh", "huyện", "xã", "thành phố")
+        assert not e["text"].startswith(("thị xã gồm", "gồm"))

@@ -73,10 +73,16 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
             e -= 1
         if e <= s or any(a < e and s < b for a, b in numbers):
             continue
+        if "\n" in text[s:e]:  # a name never runs across a line break
+            e = s + text[s:e].index("\n")
+            while e > s and text[e - 1] in _TRIM:
+                e -= 1
         if label == "AGENCY":  # a title fused in front stays out ("Chủ tịch UBND tỉnh" → "UBND tỉnh")
             s = _skip_title(text, s, e)
         elif label == "LOCATION":  # a place starts at its name or its type word ("xã", "cửa khẩu", "sông")
             s = _skip_lowercase_lead(text, s, e)
+            if not any(ch.isupper() or ch.isdigit() for ch in text[s:e]) or _UNIT_ONLY.match(text[s:e]):
+                continue  # a unit word alone ("Tỉnh" of "Tỉnh ủy") names no place
         if e > s:
             out.append((s, e, label))
     return sorted(out)
@@ -91,13 +97,26 @@ _PLACE_TYPES = {
 }
 
 
+_CONNECTORS = {"gồm", "là", "của", "tại", "và", "với", "thuộc", "như", "qua", "ở", "trên", "từ", "đến"}
+_UNIT_ONLY = re.compile(r"^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)$", re.IGNORECASE)
+
+
 def _skip_lowercase_lead(text: str, s: int, e: int) -> int:
-    """Drop leading lower-case words that are neither a name nor a place-type word."""
+    """Drop leading lower-case words that are neither a name nor a place-type word, and anything
+    up to a connecting word before the name ("thị xã gồm Sóc Sơn" → "Sóc Sơn")."""
     while s < e and text[s].islower():
         word_end = text.find(" ", s, e)
         if word_end < 0 or text[s:word_end] in _PLACE_TYPES:
             break
         s = word_end + 1
+    pos = s
+    while pos < e and not text[pos].isupper():
+        word_end = text.find(" ", pos, e)
+        if word_end < 0:
+            break
+        if text[pos:word_end] in _CONNECTORS:
+            s = word_end + 1
+        pos = word_end + 1
     return s
 
 
