@@ -115,3 +115,32 @@ def test_numbered_items_without_a_summary_are_the_directives(nlp):
     records = nlp.tag_bulletin(page)
     assert [r.headline[:2] for r in records] == ["1.", "2.", "3."]
     assert records[0].text.endswith("trọng điểm") and records[2].text.endswith("Một cửa.")
+
+
+PAGE_WITH_FURNITURE = """Trang chủ > Tin tức > Chỉ đạo điều hành
+Chỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần (từ ngày 04/3 đến ngày 10/3/2024)
+Cập nhật: 11/03/2024 08:15
+Cỡ chữ A A A
+
+Tăng cường quản lý hoạt động khai thác cát trên sông
+
+UBND tỉnh yêu cầu Sở Tài nguyên và Môi trường kiểm tra các điểm khai thác cát, xử lý nghiêm vi phạm.
+
+(Nguồn: Văn phòng UBND tỉnh)
+
+Triển khai Tháng hành động vì an toàn thực phẩm năm 2024
+
+Sở Y tế chủ trì kiểm tra các cơ sở kinh doanh thực phẩm trong dịp lễ hội.
+
+Từ khóa: chỉ đạo điều hành, UBND tỉnh
+Facebook Zalo
+Lên đầu trang
+"""
+
+
+def test_page_furniture_around_directives_is_left_out(nlp):
+    records = nlp.tag_bulletin(PAGE_WITH_FURNITURE)
+    assert [r.headline for r in records] == ["Tăng cường quản lý hoạt động khai thác cát trên sông",
+                                            "Triển khai Tháng hành động vì an toàn thực phẩm năm 2024"]
+    assert records[0].text.endswith("xử lý nghiêm vi phạm.")
+    assert records[1].text.endswith("trong dịp lễ hội.")

@@ -63,8 +63,14 @@ _SKIP_LINK = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"^[\(\[]?\s*(?:ảnh|hình ảnh|hình|video|clip)\b", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^[\(\[]?\s*(?:cập nhật|ngày cập nhật|ngày đăng|đăng ngày|đăng lúc|thời gian đăng|ngày xuất bản|"
+    r"thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b[^.;]{0,50}\d[^.;]{0,30}$",
+    re.IGNORECASE,
+)
+_BREADCRUMB = re.compile(r"^(?:trang chủ|home)\b|^[^.;]{1,40}(?: [>»/] [^.;]{1,40}){2,}$", re.IGNORECASE)
 _SIGNATURE = re.compile(
-    r"^(?:nguồn|tin|tin, ảnh|tin và ảnh|bài, ảnh|bbt|ban biên tập|người đăng|người viết|tác giả|"
+    r"^[\(\[]?\s*(?:nguồn|tin|tin, ảnh|tin và ảnh|bài, ảnh|bbt|ban biên tập|người đăng|người viết|tác giả|"
     r"cổng ttđt|cổng thông tin điện tử|theo|văn phòng ubnd tỉnh|vp ubnd tỉnh|văn phòng ủy ban nhân dân tỉnh)"
     r"\b[^.;]{0,60}$",
     re.IGNORECASE,
@@ -78,7 +84,8 @@ _FOOTER = re.compile(
 # Buttons and counters that can stand anywhere on a page.
 _WIDGET = re.compile(
     r"^(?:chia sẻ|in bài|in trang|gửi email|gửi bài|lượt xem|số lượt xem|lượt đọc|trở về|quay lại|về đầu trang|"
-    r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc|cỡ chữ|nghe đọc bài)\b[^.]{0,40}$",
+    r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc|cỡ chữ|nghe đọc bài|lên đầu trang|"
+    r"từ khóa|từ khoá|tags?|facebook|zalo|twitter|chia sẻ bài viết|in bài viết|gửi bài viết)\b[^.]{0,40}$",
     re.IGNORECASE,
 )
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -92,7 +99,8 @@ def _is_chrome(text: str) -> bool:
         return True
     if len(text) <= 120 and _CAPTION.match(text) and not text.rstrip().endswith("."):
         return True
-    if _SKIP_LINK.match(text) or _SIGNATURE.match(text) or _WIDGET.match(text):
+    if _SKIP_LINK.match(text) or _SIGNATURE.match(text) or _WIDGET.match(text) or _DATELINE.match(text) \
+            or _BREADCRUMB.match(text):
         return True
     return False
 
