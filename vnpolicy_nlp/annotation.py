@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import _check_record, load_taxonomy
+from .corpus import check_record, load_taxonomy
 from .record import Directive
 
 __all__ = ["export_tasks", "import_tasks", "ImportResult", "label_studio_config", "FORMATS"]
@@ -199,7 +199,7 @@ def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportRe
             "source": meta.get("source"),
             "split": "train",  # corrections train the next models; the fixed test split stays the judge
         }
-        problems = list(_check_record(record, taxonomy))
+        problems = list(check_record(record, taxonomy))
         if not record["province"]:
             problems.append("no province (set data.province in the task)")
         if problems:

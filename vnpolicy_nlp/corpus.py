@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
-    "CORPUS_DIR", "Taxonomy", "load_taxonomy", "Record", "read_records", "validate", "assign_splits",
+    "CORPUS_DIR", "Taxonomy", "load_taxonomy", "Record", "read_records", "check_record", "validate", "assign_splits",
     "split_records", "load", "near_duplicate_groups", "stats",
 ]
 
@@ -100,7 +100,7 @@ def read_records(paths: Iterable[Path | str] | None = None, problems: list[str] 
 
 
 # ------------------------------------------------------------------ validation
-def _check_record(data: dict, taxonomy: Taxonomy) -> Iterator[str]:
+def check_record(data: dict, taxonomy: Taxonomy) -> Iterator[str]:
     missing = [k for k in REQUIRED if k not in data]
     if missing:
         yield f"missing keys {missing}"
@@ -155,7 +155,7 @@ def validate(paths: Iterable[Path | str] | None = None, taxonomy: Taxonomy | Non
     records = read_records(paths, problems)
     seen: dict[str, str] = {}
     for rec in records:
-        problems.extend(f"{rec.where}: {msg}" for msg in _check_record(rec.data, taxonomy))
+        problems.extend(f"{rec.where}: {msg}" for msg in check_record(rec.data, taxonomy))
         rid = rec.data.get("id")
         if rid in seen:
             problems.append(f"{rec.where}: id {rid!r} already used at {seen[rid]}")

@@ -21,8 +21,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
-TOPIC_LABELS = ("disaster_response", "recruitment", "public_services", "health", "border_control")
+_TAXONOMY = Path(__file__).resolve().parents[1] / "corpora" / "taxonomy.json"
+_labels = json.loads(_TAXONOMY.read_text(encoding="utf-8"))
+ENTITY_LABELS = tuple(_labels["entity_labels"])
+TOPIC_LABELS = tuple(t["label"] for t in _labels["topics"])
 KINDS = ("directive", "headline")
 
 _MARK = re.compile(r"\[\[([^\[\]|]+)\|([A-Z_]+)(?:\|([^\[\]]*))?\]\]")
