@@ -80,8 +80,9 @@ def entity_rows(name: str, predict, records: list[dict]) -> tuple[list[list], fl
     secs = time.perf_counter() - t0
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
     scores = span_scores(gold, pred, LABELS)
-    row = [name] + [f"{scores[l].f1:.3f}" for l in LABELS] + \
-          [f"{scores['micro'].precision:.3f}", f"{scores['micro'].recall:.3f}", f"{scores['micro'].f1:.3f}"]
+    d = {k: v.as_dict() for k, v in scores.items()}  # rounded like the model card, so the figures agree
+    row = [name] + [f"{d[l]['f1']:.3f}" for l in LABELS] + \
+          [f"{d['micro']['precision']:.3f}", f"{d['micro']['recall']:.3f}", f"{d['micro']['f1']:.3f}"]
     return [row], secs
 
 

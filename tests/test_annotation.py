@@ -169,3 +169,40 @@ def test_a_killed_training_leaves_the_old_set_loadable(tmp_path):
 def test_the_trust_warning_is_in_the_readme():
     readme = (CORPUS_DIR.parent / "README.md").read_text(encoding="utf-8")
     assert "load sets only from places you trust" in readme
+
+
+def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, capsys):
+    good = {"text": "Tuyển dụng công chức cấp xã", "label": [], "cats": ["recruitment"], "province": "Lạng Sơn",
+            "date": "2024-05-06", "id": "b-1"}
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(json.dumps(good, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    assert main(["import", str(mixed), "--from", "doccano", "--out", str(tmp_path / "o.jsonl")]) == 1
+    assert f"{mixed}:2: not valid JSON" in capsys.readouterr().err
+    assert main(["import", str(mixed), "--from", "label-studio", "--out", str(tmp_path / "o2.jsonl")]) == 1
+    assert "use --from doccano" in capsys.readouterr().err
+    assert main(["export", str(EXAMPLE), "--to", "label-studio", "--out", str(tmp_path / "t.json")]) == 0
+    assert main(["import", str(tmp_path / "t.json"), "--from", "label-studio", "--out", str(tmp_path / "o3.jsonl")]) == 0
+    assert "had no annotation" in capsys.readouterr().err
+
+
+def test_a_span_cut_inside_a_word_is_refused(tmp_path, capsys):
+    item = {"text": "UBND tỉnh chỉ đạo tuyển dụng", "label": [[1, 9, "AGENCY"]], "cats": ["recruitment"],
+            "province": "Lạng Sơn", "date": "2024-05-06", "id": "c-1"}
+    src = tmp_path / "shifted.jsonl"
+    src.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["import", str(src), "--from", "doccano", "--out", str(tmp_path / "o.jsonl")]) == 1
+    assert "starts or ends inside a word" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_training_never_overwrites_a_folder_that_is_not_a_model_set(tmp_path, capsys):
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("do not delete")
+    assert main(["train", "--corpus", str(CORPUS_DIR / "directives" / "hea-01.jsonl"), "--out", str(keep)]) == 2
+    assert "is not a model set" in capsys.readouterr().err
+    assert (keep / "mine.txt").read_text() == "do not delete"
+    assert main(["train", "--corpus", str(tmp_path / "nowhere.jsonl"), "--out", str(tmp_path / "new")]) == 2
+    assert "nowhere.jsonl: no such file" in capsys.readouterr().err
+    assert main(["evaluate", "--gold", str(tmp_path / "nope.jsonl")]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err

@@ -110,3 +110,19 @@ def test_the_dask_engine_gives_the_same_records(archive, reference, tmp_path):
     pytest.importorskip("distributed")
     vp.batch.run([str(archive)], tmp_path, engine="dask", workers=1, shard_size=4, progress=False)
     assert _key(read_output(tmp_path)) == _key(read_output(reference[0]))
+
+
+def test_a_missing_input_is_listed_and_the_rest_is_tagged(archive, tmp_path):
+    summary = vp.batch.run([str(archive / "records.jsonl"), str(tmp_path / "nope.txt")], tmp_path / "out",
+                           workers=1, progress=False)
+    errors = (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8")
+    assert "nope.txt" in errors and "no such file" in errors
+    assert summary.directives == 2
+
+
+def test_other_settings_into_the_same_folder_are_refused(archive, reference, tmp_path):
+    with pytest.raises(BatchError, match="other inputs or settings"):
+        vp.batch.run([str(archive)], reference[0], workers=1, shard_size=2, format="parquet", progress=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BatchError, match="is a file"):
+        vp.batch.run([str(archive)], tmp_path / "file", workers=1, progress=False)

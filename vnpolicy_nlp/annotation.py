@@ -113,16 +113,39 @@ def _atomic_write(path: Path, text: str) -> None:
 class ImportResult:
     records: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unannotated: int = 0  # Label Studio tasks with predictions only, imported as predicted
 
 
-def _items(path: Path, fmt: str) -> list[tuple[str, dict]]:
+def _items(path: Path, fmt: str, problems: list[str]) -> list[tuple[str, dict]]:
+    """(item number, item) pairs; an item that cannot be parsed is a problem, not a stop."""
     raw = path.read_text(encoding="utf-8")
     if fmt == "label-studio":
-        data = json.loads(raw)
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            hint = " (it looks like JSONL: use --from doccano)" if raw.lstrip().startswith("{") and "\n{" in raw else ""
+            problems.append(f"{path}: not a Label Studio JSON export, a list of tasks ({exc.msg} at line {exc.lineno})"
+                            + hint)
+            return []
         if isinstance(data, dict):
             data = [data]
+        if not isinstance(data, list):
+            problems.append(f"{path}: not a Label Studio JSON export, a list of tasks")
+            return []
         return [(str(k + 1), task) for k, task in enumerate(data)]
-    return [(str(n), json.loads(line)) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
+    if raw.lstrip().startswith("["):
+        problems.append(f"{path}: a JSON list, not doccano JSONL (one object a line); for Label Studio use "
+                        "--from label-studio")
+        return []
+    items = []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append((str(n), json.loads(line)))
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+    return items
 
 
 def _from_label_studio(task: dict) -> tuple[str, list[tuple[int, int, str]], list[str], dict]:
@@ -161,8 +184,8 @@ def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportRe
     taxonomy = load_taxonomy()
     result = ImportResult()
     try:
-        items = _items(Path(path), fmt)
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        items = _items(Path(path), fmt, result.problems)
+    except (OSError, UnicodeDecodeError) as exc:
         result.problems.append(f"{path}: cannot read: {exc}")
         return result
     prefix = id_prefix or re.sub(r"\W+", "-", Path(path).stem).strip("-")
@@ -172,6 +195,8 @@ def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportRe
             result.problems.append(f"{loc}: not an object")
             continue
         text, spans, topics, meta = (_from_label_studio if fmt == "label-studio" else _from_doccano)(item)
+        if fmt == "label-studio" and not [a for a in item.get("annotations") or [] if not a.get("was_cancelled")]:
+            result.unannotated += 1
         if not isinstance(text, str) or not text.strip():
             result.problems.append(f"{loc}: no text")
             continue

@@ -89,13 +89,13 @@ class BatchSummary:
 
 
 # ------------------------------------------------------------------ planning
-def expand_inputs(inputs: list[str]) -> list[Path]:
-    """Files, folders (recursively: *.txt and *.jsonl) and glob patterns, in a stable order."""
+def expand_inputs(inputs: list[str], missing: list[dict] | None = None) -> list[Path]:
+    """Files, folders (recursively: *.txt and *.jsonl) and glob patterns, in a stable order.
+    An input that names nothing is added to ``missing`` (or raises without it)."""
     found: list[Path] = []
     for item in inputs:
         matches = sorted(glob.glob(item, recursive=True)) if any(c in item for c in "*?[") else [item]
-        if not matches:
-            raise BatchError(f"{item}: no file matches")
+        problem = None if matches else "no file matches the pattern"
         for m in matches:
             p = Path(m)
             if p.is_dir():
@@ -104,7 +104,11 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
             elif p.exists():
                 found.append(p)
             else:
-                raise BatchError(f"{item}: no such file or folder")
+                problem = "no such file or folder"
+        if problem:
+            if missing is None:
+                raise BatchError(f"{item}: {problem}")
+            missing.append({"path": item, "reason": problem})
     seen, out = set(), []
     for p in found:
         r = p.resolve()
@@ -120,10 +124,10 @@ def _count_lines(path: Path) -> int:
 
 
 def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8,
-                lines_per_unit: int = 200) -> list[Shard]:
+                lines_per_unit: int = 200, missing: list[dict] | None = None) -> list[Shard]:
     """Cut the inputs into shards, deterministically."""
     units: list[Unit] = []
-    for path in expand_inputs(inputs):
+    for path in expand_inputs(inputs, missing):
         kind = input_kind if input_kind != "auto" else ("jsonl" if path.suffix == ".jsonl" else "text")
         if kind == "jsonl":
             n = _count_lines(path)
@@ -185,7 +189,7 @@ def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardR
             result.pages += unit.last_line - unit.first_line
         result.directives += len(rows) - before
     out = Path(out_dir)
-    _atomic_write_text(out / f"{shard.name}.errors.jsonl",
+    _atomic_write_text(out / f"errors-{shard.index:05d}.jsonl",
                        "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
     target = out / f"{shard.name}.{fmt}"
     tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
@@ -253,16 +257,28 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"{out}: is a file; --out names a folder for the shards")
     out.mkdir(parents=True, exist_ok=True)
     model = str(Path(model).resolve()) if model else None
-    shards = plan_shards(inputs, input_kind, shard_size)
+    if model:
+        from .modelset import verify
+
+        verify(Path(model))
+    missing: list[dict] = []
+    shards = plan_shards(inputs, input_kind, shard_size, missing=missing)
+    if not shards:
+        raise BatchError("no input to tag: " + ("; ".join(f"{m['path']}: {m['reason']}" for m in missing)
+                                                 or "no *.txt or *.jsonl file in " + ", ".join(inputs)))
     with _Lock(out):
         for stale in out.glob("*.tmp-*"):
             stale.unlink()
-        plan = {s.name: s.key() for s in shards}
+        plan = {"settings": {"format": format, "model": model, "input": input_kind, "shard_size": shard_size},
+                "shards": {s.name: s.key() for s in shards}}
         previous = _read_plan(out)
         if previous is not None and previous != plan:
-            raise BatchError(f"{out}: holds the output of a run with other inputs; use an empty --out")
+            raise BatchError(f"{out}: holds the output of a run with other inputs or settings (inputs, --model, "
+                             "--format, --input or --shard-size); rerun with the same ones, or use an empty --out")
         _atomic_write_text(out / "plan.json", json.dumps(plan, indent=1))
         pending = [s for s in shards if not (out / f"{s.name}.{format}").exists()]
         skipped = len(shards) - len(pending)
@@ -276,7 +292,7 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
             done_units += n
             bar.update(n)
         bar.close()
-        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers)
+        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing)
     if progress:
         print(f"vnpolicy batch: {summary}", file=sys.stderr)
     return summary
@@ -308,12 +324,18 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(tag_shard, shard, out, fmt, model) for shard in shards]
-        for fut in as_completed(futures):
-            yield fut.result()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(tag_shard, shard, out, fmt, model) for shard in shards]
+            for fut in as_completed(futures):
+                yield fut.result()
+    except BrokenProcessPool:
+        raise BatchError("a worker process died. From a script, call vp.batch.run(...) under "
+                         "`if __name__ == \"__main__\":` (workers import the script again); finished shards are "
+                         "kept, so rerunning continues where it stopped") from None
 
 
 def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[ShardResult]:
@@ -321,7 +343,10 @@ def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[Shard
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
@@ -336,12 +361,12 @@ def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[Shard
 
 
 def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: float, engine: str,
-            workers: int) -> BatchSummary:
+            workers: int, missing: list[dict]) -> BatchSummary:
     """Gather the errors and counts of all shards and write the manifest, last."""
-    errors = []
+    errors = list(missing)
     directives = pages = 0
     for s in shards:
-        err_path = out / f"{s.name}.errors.jsonl"
+        err_path = out / f"errors-{s.index:05d}.jsonl"
         if err_path.exists():
             errors += [json.loads(line) for line in err_path.read_text(encoding="utf-8").splitlines() if line]
         pages += sum(1 if u.kind == "text" else u.last_line - u.first_line for u in s.units)

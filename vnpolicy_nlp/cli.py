@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
+from pathlib import Path
 from collections.abc import Iterator
 
 from .batch import BatchError
@@ -40,6 +42,8 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
         except InputError as exc:
             errors.append(exc)
             continue
+        if path.endswith(".jsonl") and page.lstrip().startswith("{"):
+            _warn(f"{path} is read as page text; for one record per line use --input jsonl")
         records = nlp.tag_bulletin(page, source=source)
         if not records:
             errors.append(InputError(source, "no directive found in the page"))
@@ -51,7 +55,8 @@ def _table(records: list[Directive]) -> str:
     head = ["source", "#", "headline", "topics", "AG", "LOC", "OFF", "DOC", "dup of"]
     rows = []
     for r in records:
-        headline = r.headline if len(r.headline) <= 60 else r.headline[:59] + "…"
+        shown = unicodedata.normalize("NFC", r.headline)
+        headline = shown if len(shown) <= 60 else shown[:59] + "…"
         counts = {label: 0 for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")}
         for ent in r.entities or []:
             counts[ent["label"]] = counts.get(ent["label"], 0) + 1
@@ -91,7 +96,7 @@ def cmd_corpus_validate(args: argparse.Namespace) -> int:
     problems = validate(args.paths or None)
     for p in problems:
         print(p)
-    n = len(read_records(args.paths or None))
+    n = len(read_records(args.paths or None, []))
     print(f"{n} records checked, {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
 
@@ -99,6 +104,10 @@ def cmd_corpus_validate(args: argparse.Namespace) -> int:
 def cmd_corpus_stats(args: argparse.Namespace) -> int:
     from .corpus import stats
 
+    for p in args.paths or []:
+        if not Path(p).exists():
+            _warn(f"{p}: no such file or folder")
+            return 2
     s = stats(args.paths or None)
     if not args.markdown:
         print(json.dumps(s, ensure_ascii=False, indent=2))
@@ -171,7 +180,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     BUNDLED = modelset.BUNDLED
 
-    records = [r.data for r in read_records([args.gold])] if args.gold else split_records()["test"]
+    if args.gold:
+        from .corpus import check_record, load_taxonomy
+
+        problems: list[str] = []
+        loaded = read_records([args.gold], problems)
+        taxonomy = load_taxonomy()
+        problems += [f"{r.where}: {m}" for r in loaded for m in check_record(r.data, taxonomy)]
+        if problems or not loaded:
+            for p in problems[:20]:
+                _warn(p)
+            _warn(f"{args.gold}: not usable as gold: it needs corpus records (id, text, headline, topics, entities, …)"
+                  if loaded or problems else f"{args.gold}: no records")
+            return 2
+        records = [r.data for r in loaded]
+    else:
+        records = split_records()["test"]
     where = args.gold or "the corpus test split"
     mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
     other = live_metrics(Path(args.against), records) if args.against else None
@@ -225,6 +249,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     directives = _tag_any(nlp, args.path, errors)
     for exc in errors:
         _warn(f"skipped {exc}")
+    if not directives:
+        _warn(f"nothing to export from {args.path}; {args.out} not written")
+        return 1
     n = export_tasks(directives, args.to, Path(args.out))
     print(f"{n} tasks written to {args.out}" + (f" (labelling config: {Path(args.out).stem}.label_config.xml)"
                                                 if args.to == "label-studio" else ""))
@@ -246,7 +273,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         tmp = out.with_name(out.name + ".tmp")
         tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8")
         os.replace(tmp, out)
-    print(f"{len(result.records)} records written to {args.out}; {len(result.problems)} problem(s)")
+    if result.unannotated:
+        _warn(f"{result.unannotated} task(s) had no annotation: their model predictions were imported as they are")
+    if result.records:
+        print(f"{len(result.records)} records written to {args.out}; {len(result.problems)} problem(s)")
+    else:
+        print(f"no valid record, so {args.out} was not written; {len(result.problems)} problem(s)")
     return 1 if result.problems else 0
 
 
@@ -259,7 +291,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     directives = [d for p in expand_inputs(args.paths) for d in _tag_any(nlp, str(p), errors)]
     ranked = rank_for_annotation(nlp, directives, args.n)
     print(format_table([[f"{s.score:.2f}", f"{s.topic_uncertainty:.2f} ({s.closest_topic})", f"{s.entity_uncertainty:.2f}",
-                         f"{s.directive.source}#{s.directive.index}", s.directive.headline[:60]] for s in ranked],
+                         f"{s.directive.source}#{s.directive.index}", unicodedata.normalize("NFC", s.directive.headline)[:60]]
+                        for s in ranked],
                        ["score", "topic", "entities", "where", "headline"]))
     for exc in errors:
         _warn(f"skipped {exc}")
@@ -324,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     msub = models.add_subparsers(dest="models_command", required=True)
     _command(msub, "list", "sets with their dates and headline metrics", "vnpolicy models list").set_defaults(func=cmd_models)
     rb = _command(msub, "rollback", "make an earlier set the bundled one again", "vnpolicy models rollback",
-                  "vnpolicy models rollback 2026-11-27T045313Z00")
+                  "vnpolicy models rollback 2026-11-27T045431Z0000")
     rb.add_argument("name", nargs="?", help="a set from `models list` (default: the newest earlier one)")
     rb.set_defaults(func=cmd_models)
 
@@ -390,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ModelSetError, BatchError) as exc:  # a model set or an output folder that cannot be used
         _warn(str(exc))
+        return 2
+    except FileNotFoundError as exc:
+        _warn(str(exc).strip("'\""))
         return 2
     except BrokenPipeError:  # `vnpolicy tag … | head` is normal use
         sys.stderr.close()

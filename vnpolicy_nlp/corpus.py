@@ -63,8 +63,9 @@ class Record:
         return f"{self.file}:{self.line}"
 
 
-def _corpus_files(paths: Iterable[Path | str] | None) -> list[Path]:
-    if not paths:
+def _corpus_files(paths: Iterable[Path | str] | None, problems: list[str] | None = None) -> list[Path]:
+    default = not paths
+    if default:
         paths = [CORPUS_DIR / "directives", CORPUS_DIR / "augmented"]
     files: list[Path] = []
     for p in map(Path, paths):
@@ -72,6 +73,10 @@ def _corpus_files(paths: Iterable[Path | str] | None) -> list[Path]:
             files.extend(sorted(p.glob("*.jsonl")))
         elif p.exists():
             files.append(p)
+        elif not default:
+            if problems is None:
+                raise FileNotFoundError(f"{p}: no such file or folder")
+            problems.append(f"{p}: no such file or folder")
     return files
 
 
@@ -80,7 +85,7 @@ def read_records(paths: Iterable[Path | str] | None = None, problems: list[str] 
 
     Lines that are not JSON objects are reported into ``problems`` (``file:line: message``)."""
     out: list[Record] = []
-    for path in _corpus_files(paths):
+    for path in _corpus_files(paths, problems):
         augmented = "augmented" in path.parts
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -141,6 +146,9 @@ def check_record(data: dict, taxonomy: Taxonomy) -> Iterator[str]:
             yield f"entity {k}: claims {ent['text']!r} but the text there is {surface!r}"
         if surface != surface.strip():
             yield f"entity {k}: {surface!r} starts or ends with white space"
+        elif (s > 0 and text[s - 1].isalnum() and surface[0].isalnum()) or \
+                (e < len(text) and text[e].isalnum() and surface[-1].isalnum()):
+            yield f"entity {k}: {surface!r} starts or ends inside a word"
         spans.append((s, e, k))
     spans.sort()
     for (s1, e1, k1), (s2, e2, k2) in zip(spans, spans[1:]):

@@ -58,7 +58,9 @@ def topic_scores(gold: list[list[str]], pred: list[list[str]], labels: tuple[str
             elif label in g:
                 per[label].fn += 1
     exact = sum(set(g) == set(p) for g, p in zip(gold, pred)) / max(1, len(gold))
-    macro = sum(s.f1 for s in per.values()) / max(1, len(per))
+    # A topic absent from both gold and predictions has no F1 to speak of: it is left out of the mean.
+    present = [s for s in per.values() if s.tp + s.fp + s.fn]
+    macro = sum(s.f1 for s in present) / max(1, len(present))
     return {"per_label": {k: v.as_dict() for k, v in per.items()}, "macro_f1": round(macro, 4),
             "exact_set_accuracy": round(exact, 4), "n": len(gold)}
 

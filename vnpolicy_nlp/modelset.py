@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["ModelSetError", "BUNDLED", "HISTORY", "write_model_set", "read_manifest", "load_component", "sha256_file",
-           "verify", "archive", "list_history", "replace_set", "rollback"]
+           "verify", "check_target", "archive", "list_history", "replace_set", "rollback"]
 
 BUNDLED = Path(__file__).resolve().parents[1] / "models"
 HISTORY = BUNDLED.parent / "models-history"  # earlier bundled sets, newest last; not tracked by git
@@ -35,11 +35,21 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_target(out: Path) -> None:
+    """Refuse to write a set over anything but an earlier set or an empty folder: a set
+    replaces the whole folder, and nothing else may be lost that way."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())):
+        raise ModelSetError(f"{out}: exists and is not a model set; choose a new or empty folder "
+                            "(a model set replaces the whole folder)")
+
+
 def write_model_set(out: Path, components: dict[str, Any], manifest: dict, card: str) -> Path:
     """Write ``components`` (name → object) with ``manifest`` and a model card, atomically."""
     import joblib
 
     out = Path(out)
+    check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -69,7 +79,8 @@ def read_manifest(path: Path) -> dict:
     path = Path(path)
     manifest_path = path / MANIFEST
     if not manifest_path.exists():
-        raise ModelSetError(f"{path}: not a model set (no {MANIFEST}); train one with `vnpolicy train --out {path}`")
+        raise ModelSetError(f"{path}: not a model set (no {MANIFEST}); train one into a new folder with "
+                            "`vnpolicy train --out NEW_FOLDER`")
     try:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

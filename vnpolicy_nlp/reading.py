@@ -95,7 +95,10 @@ def read_jsonl_records(path: str, errors: list[InputError],
             except json.JSONDecodeError as exc:
                 errors.append(InputError(f"{where}:{lineno}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
                 continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            if not isinstance(record, dict):
+                errors.append(InputError(f"{where}:{lineno}", f"not a JSON object (a {type(record).__name__})"))
+                continue
+            if not isinstance(record.get("text"), str):
                 errors.append(InputError(f"{where}:{lineno}", "a record needs a string 'text' key"))
                 continue
             if not record["text"].strip():

@@ -179,6 +179,9 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
 
     Topic labels come from the taxonomy file, so a new topic there (and on some records) is
     trained and predicted with no code change."""
+    from .modelset import check_target
+
+    check_target(Path(out))  # before minutes of training, not after
     t0 = time.perf_counter()
     taxonomy = load_taxonomy(taxonomy_path)
     splits = split_records(corpus)

@@ -220,11 +220,11 @@ def _now_in(unit: AdminUnit) -> str | None:
     if unit.era != "legacy":
         return None
     try:
-        from vietnamadminunits import convert_address, parse_address
+        from vietnamadminunits import convert_address
 
         if unit.level == "province":
-            new = parse_address(unit.name, mode="FROM_2025", level=1)
-            return getattr(new, "province", None)
+            new = convert_address(f"{unit.unit_type} {unit.name}")
+            return getattr(new, "province", None) or None
         if unit.level == "commune" and unit.district:
             new = convert_address(f"{unit.unit_type} {unit.name}, {unit.district}, {unit.province}")
             return ", ".join(x for x in (getattr(new, "ward", ""), getattr(new, "province", "")) if x) or None
