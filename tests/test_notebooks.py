@@ -1,5 +1,4 @@
 """The researcher walkthroughs run headless; their figures are written and not empty."""
-import os
 from pathlib import Path
 
 import pytest

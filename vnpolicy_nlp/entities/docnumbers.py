@@ -74,7 +74,7 @@ def link_citations(text: str, spans: list[tuple[int, int]], attrs: list[dict]) -
     """Mark ``cited_by`` on the numbers a directive implements: the directive's own document is
     the first number not introduced by "thực hiện / theo / căn cứ …"; the others it cites."""
     own = None
-    for (s, e), a in zip(spans, attrs):
+    for s, e in spans:
         if not _IMPLEMENT.search(_strip_type(text[max(0, s - 70):s])):
             own = text[s:e]
             break

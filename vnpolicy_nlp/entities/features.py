@@ -56,7 +56,7 @@ def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[s
         cap_run[i] = run
     feats = []
     n = len(tokens)
-    for i, tok in enumerate(tokens):
+    for i in range(n):
         w = lower[i]
         f = [f"w={w}", f"s={shapes[i]}", f"run={min(cap_run[i], 5)}"]
         if w in FAMILY_NAMES:

@@ -26,9 +26,8 @@ FAMILY_NAMES = {
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý",
     "lương", "nông", "lục", "vi", "hà", "triệu", "đinh", "trịnh", "mai", "lâm", "tô", "đoàn", "cao", "chu", "tạ", "quách",
     "thái", "lò", "quàng", "hứa", "la", "mã", "lã", "đàm", "hầu", "giàng", "sùng", "vàng", "đào", "văn", "kiều", "khổng",
-    "lưu", "tăng", "từ", "vương", "châu", "phùng", "thân", "tống", "trương", "nghiêm", "doãn", "kim", "đồng", "hoàng",
-    "lăng", "mạc", "nguyên", "ông", "âu", "diệp", "khúc", "lại", "lữ", "mạc", "phí", "quan", "tiêu", "trình", "ma", "bế",
-    "hoàng", "sầm", "vy", "lường", "cầm", "bạc", "điêu", "y", "h", "rơ", "kpă", "siu", "ksor", "nay", "rah", "đinh",
+    "lưu", "tăng", "từ", "vương", "châu", "phùng", "thân", "tống", "trương", "nghiêm", "doãn", "kim", "đồng", "lăng", "mạc", "nguyên", "ông", "âu", "diệp", "khúc", "lại", "lữ", "phí", "quan", "tiêu", "trình", "ma", "bế",
+    "sầm", "vy", "lường", "cầm", "bạc", "điêu", "y", "h", "rơ", "kpă", "siu", "ksor", "nay", "rah",
 }
 
 

@@ -92,8 +92,8 @@ _PLACE_TYPES = {
     "tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc", "cửa", "chợ", "khu", "sông", "suối", "đèo", "hồ", "núi",
     "vịnh", "kênh", "thủy", "thuỷ", "bản", "thôn", "làng", "ấp", "tổ", "đền", "chùa", "đình", "cảng", "sân", "ga", "cụm",
     "đảo", "bãi", "biển", "đồi", "động", "hang", "thác", "vườn", "rừng", "đập", "mỏ", "đồng", "miền", "vùng", "cầu", "phố",
-    "đường", "quảng", "nhà", "trung", "tuyến", "cao", "lòng", "bến", "trạm", "mốc", "lăng", "di", "nghĩa", "khu", "cồn", "lạch",
-    "cửa", "mũi", "bán", "quần", "hòn", "đầm", "phá", "ngã",
+    "đường", "quảng", "nhà", "trung", "tuyến", "cao", "lòng", "bến", "trạm", "mốc", "lăng", "di", "nghĩa", "cồn", "lạch",
+    "mũi", "bán", "quần", "hòn", "đầm", "phá", "ngã",
 }
 
 
@@ -149,7 +149,7 @@ def _rule_spans(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int
         out.append((tokens[i][0], tokens[min(k, len(tokens)) - 1][1], "AGENCY"))
         for x in range(i, min(k, len(tokens))):
             taken[x] = True
-    for i, j, tag in place_index().matches(words):
+    for i, j, _level in place_index().matches(words):
         if any(taken[i:j]) or not text[tokens[i][0]].isupper():
             continue
         s = tokens[i][0]
