@@ -1,6 +1,7 @@
 """The pipeline object: page or directive text in, tagged :class:`Directive` records out."""
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -33,28 +34,29 @@ class Pipeline:
     # -------------------------------------------------------------- public API
     def __call__(self, text: str, province: str | None = None) -> Directive:
         """Tag one directive (the whole string is the directive; nothing is split off)."""
-        if not isinstance(text, str):
-            raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
-        norm = normalize(text)
-        rec = self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0,
-                              province=province)
+        rec = self._untagged_whole(text, province)
         self._classify([rec])
         return rec
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Directive]:
-        """Tag many directives, one result per text, in order."""
+        """Tag many directives, one result per text, in order; topics are scored a batch at a time."""
         batch: list[Directive] = []
         for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"expected str, got {type(text).__name__}")
-            norm = normalize(text)
-            batch.append(self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0))
+            batch.append(self._untagged_whole(text))
             if len(batch) >= batch_size:
                 self._classify(batch)
                 yield from batch
                 batch = []
         self._classify(batch)
         yield from batch
+
+    def _untagged_whole(self, text: str, province: str | None = None) -> Directive:
+        """The record of a whole string as one directive, entities done, topics not yet."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
+        norm = normalize(text)
+        return self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0,
+                               province=province)
 
     def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
         """Split a page into directives (a non-bulletin text is one) and tag each."""
@@ -131,8 +133,6 @@ def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:
         return tokens
     cuts = sorted({x for s, e in entities for x in (s, e)})
     out: list[Span] = []
-    import bisect
-
     for s, e in tokens:
         lo = bisect.bisect_right(cuts, s)
         hi = bisect.bisect_left(cuts, e)

@@ -7,6 +7,7 @@ what leaves the library always indexes the text the user gave.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,8 +73,6 @@ class NormalizedText:
 
     def to_normalized(self, orig_offset: int) -> int:
         """The first normalised character that starts at or after an original offset."""
-        import bisect
-
         return bisect.bisect_left(self.starts, orig_offset)
 
 

@@ -61,13 +61,17 @@ def admin_units() -> list[AdminUnit]:
     db = os.path.join(os.path.dirname(vietnamadminunits.__file__), "data", "dataset.db")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     units: dict[tuple, AdminUnit] = {}
+
+    def add_province(era: str, prov: str, short: str, code: str) -> None:
+        unit_type = prov.split(" " + short)[0] if short else "Tỉnh"
+        units.setdefault((era, "province", short), AdminUnit(short, unit_type, "province", short, code, era,
+                                                              province_code=code))
+
     for (prov, prov_short, prov_code, dist, dist_short, dist_type, dist_code, ward, ward_short, ward_type,
          ward_code) in con.execute(
             "select province, provinceShort, provinceCode, district, districtShort, districtType, districtCode, "
             "ward, wardShort, wardType, wardCode from admin_units_legacy"):
-        p_type = prov.split(" " + prov_short)[0] if prov_short else "Tỉnh"
-        units.setdefault(("legacy", "province", prov_short), AdminUnit(prov_short, p_type, "province", prov_short,
-                                                                       prov_code, "legacy", province_code=prov_code))
+        add_province("legacy", prov, prov_short, prov_code)
         if dist_short:
             units.setdefault(("legacy", "district", prov_short, dist_short), AdminUnit(
                 dist_short, dist_type or "", "district", prov_short, dist_code, "legacy", dist_short, prov_code, dist_code))
@@ -77,9 +81,7 @@ def admin_units() -> list[AdminUnit]:
                 dist_code or ""))
     for prov, prov_short, prov_code, ward, ward_short, ward_type, ward_code in con.execute(
             "select province, provinceShort, provinceCode, ward, wardShort, wardType, wardCode from admin_units"):
-        p_type = prov.split(" " + prov_short)[0] if prov_short else "Tỉnh"
-        units.setdefault(("2025", "province", prov_short), AdminUnit(prov_short, p_type, "province", prov_short,
-                                                                     prov_code, "2025", province_code=prov_code))
+        add_province("2025", prov, prov_short, prov_code)
         if ward_short:
             units.setdefault(("2025", "commune", prov_short, ward_short), AdminUnit(
                 ward_short, ward_type or "", "commune", prov_short, ward_code, "2025", province_code=prov_code))
