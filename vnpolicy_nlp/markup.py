@@ -26,6 +26,12 @@ _labels = json.loads(_TAXONOMY.read_text(encoding="utf-8"))
 ENTITY_LABELS = tuple(_labels["entity_labels"])
 TOPIC_LABELS = tuple(t["label"] for t in _labels["topics"])
 KINDS = ("directive", "headline")
+# Genres of corpus v2 (issue 12): the shapes real text comes in. A record without ``genre`` is a
+# bulletin item of the first corpus.
+GENRES = ("bulletin", "news", "decision", "dispatch", "register", "headline")
+ROLES = ("lead", "coordinate", "addressee", "issuer")
+DEADLINE = "DEADLINE"  # a mark that is not an entity: a time limit (ANNOTATION.md, deadlines)
+_MAX_LINES = {"bulletin": 6, "news": 8, "decision": 16, "dispatch": 12}
 
 _MARK = re.compile(r"\[\[([^\[\]|]+)\|([A-Z_]+)(?:\|([^\[\]]*))?\]\]")
 
@@ -38,12 +44,39 @@ class MarkupError(ValueError):
 class Parsed:
     text: str
     entities: list[dict] = field(default_factory=list)
+    deadlines: list[dict] = field(default_factory=list)
+    assignments: list[dict] = field(default_factory=list)
+
+
+def _link_assignments(entities: list[dict], deadline_ids: dict[str, int]) -> list[dict]:
+    """Move ``role=``/``deadline=`` attrs of agency marks into assignment triples."""
+    out = []
+    for k, ent in enumerate(entities):
+        attrs = ent.get("attrs") or {}
+        role = attrs.pop("role", None)
+        ref = attrs.pop("deadline", None)
+        if not attrs:
+            ent.pop("attrs", None)
+        if role is None:
+            if ref is not None:
+                raise MarkupError(f"{ent['text']!r} has a deadline but no role")
+            continue
+        if ent["label"] != "AGENCY":
+            raise MarkupError(f"{ent['text']!r}: only an AGENCY takes a role")
+        if role not in ROLES:
+            raise MarkupError(f"{ent['text']!r}: role {role!r} is not one of {ROLES}")
+        if ref is not None and ref not in deadline_ids:
+            raise MarkupError(f"{ent['text']!r}: deadline {ref!r} is not the id of a DEADLINE mark")
+        out.append({"agency": k, "role": role, "deadline": deadline_ids[ref] if ref is not None else None})
+    return out
 
 
 def parse_markup(markup: str) -> Parsed:
     """Strip ``[[surface|LABEL|attrs]]`` marks, returning plain text and offset entities."""
     out: list[str] = []
     entities: list[dict] = []
+    deadlines: list[dict] = []
+    deadline_ids: dict[str, int] = {}
     pos = 0
     length = 0
     for m in _MARK.finditer(markup):
@@ -51,7 +84,7 @@ def parse_markup(markup: str) -> Parsed:
         out.append(before)
         length += len(before)
         surface, label, attrs = m.group(1), m.group(2), m.group(3)
-        if label not in ENTITY_LABELS:
+        if label not in ENTITY_LABELS and label != DEADLINE:
             raise MarkupError(f"unknown entity label {label!r} at markup offset {m.start()}")
         if surface != surface.strip():
             raise MarkupError(f"entity {surface!r} has leading or trailing spaces")
@@ -68,7 +101,22 @@ def parse_markup(markup: str) -> Parsed:
             ent["attrs"] = parsed_attrs
         out.append(surface)
         length += len(surface)
-        entities.append(ent)
+        if label == DEADLINE:
+            a = ent.pop("attrs", {})
+            did = a.get("id", f"#{len(deadlines)}")
+            if did in deadline_ids:
+                raise MarkupError(f"deadline id {did!r} is used twice")
+            day = a.get("date", "none")
+            if day != "none":
+                try:
+                    _dt.date.fromisoformat(day)
+                except ValueError:
+                    raise MarkupError(f"deadline {surface!r}: date {day!r} is not ISO YYYY-MM-DD or 'none'") from None
+            deadline_ids[did] = len(deadlines)
+            deadlines.append({"start": ent["start"], "end": ent["end"], "text": surface,
+                              "date": None if day == "none" else day})
+        else:
+            entities.append(ent)
         pos = m.end()
     out.append(markup[pos:])
     text = "".join(out)
@@ -76,7 +124,8 @@ def parse_markup(markup: str) -> Parsed:
     if leftover:
         snippet = text[max(0, leftover.start() - 30): leftover.start() + 30]
         raise MarkupError(f"malformed mark near {snippet!r}")
-    return Parsed(text=text, entities=entities)
+    assignments = _link_assignments(entities, deadline_ids)
+    return Parsed(text=text, entities=entities, deadlines=deadlines, assignments=assignments)
 
 
 def convert_record(raw: dict) -> dict:
@@ -90,8 +139,11 @@ def convert_record(raw: dict) -> dict:
         day = _dt.date.fromisoformat(raw["date"])
     except (TypeError, ValueError):
         raise MarkupError(f"date {raw['date']!r} is not ISO YYYY-MM-DD") from None
-    if not 2019 <= day.year <= 2026:
-        raise MarkupError(f"date {raw['date']} is outside 2019-2026")
+    if not 2015 <= day.year <= 2026:
+        raise MarkupError(f"date {raw['date']} is outside 2015-2026")
+    genre = raw.get("genre")
+    if genre is not None and genre not in GENRES:
+        raise MarkupError(f"genre {genre!r} is not one of {GENRES}")
     topics = raw["topics"]
     if not isinstance(topics, list) or any(t not in TOPIC_LABELS for t in topics):
         raise MarkupError(f"topics {topics!r} must be a list drawn from {TOPIC_LABELS}")
@@ -106,10 +158,16 @@ def convert_record(raw: dict) -> dict:
         raise MarkupError("a headline record must be one line")
     if raw["kind"] == "directive":
         paragraphs = [p for p in text.split("\n") if p.strip()]
-        if not 2 <= len(paragraphs) <= 5:
-            raise MarkupError(f"a directive needs a headline and 1-4 body paragraphs, got {len(paragraphs)} lines")
+        most = _MAX_LINES.get(genre or "bulletin", 5)
+        if not 2 <= len(paragraphs) <= most:
+            raise MarkupError(f"a {genre or 'bulletin'} directive needs a headline and 1-{most - 1} body "
+                              f"paragraphs, got {len(paragraphs)} lines")
+    if "\n\n\n" in text:
+        raise MarkupError("paragraphs are separated by one blank line, not two")
     record = {k: v for k, v in raw.items() if k != "markup"}
     record.update(text=text, headline=headline, entities=parsed.entities)
+    if genre is not None or parsed.deadlines or parsed.assignments:
+        record.update(deadlines=parsed.deadlines, assignments=parsed.assignments)
     return record
 
 
