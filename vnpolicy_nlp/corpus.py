@@ -21,8 +21,14 @@ __all__ = [
 ]
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpora"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "unseen")
 _SPLIT_EDGES = (0.70, 0.85)  # hash < 0.70 train, < 0.85 dev, else test
+# The unseen-name split (model selection on names never seen in training): rare agency and place
+# surface forms are held out by the hash of their lower-cased form, and every would-be training
+# record that names one of them moves to "unseen", so no training record contains a held-out form.
+_NAME_LABELS = ("AGENCY", "LOCATION")
+_HELD_OUT_SHARE = 0.05   # of eligible forms
+_RARE = 3                # a form named in more records than this is never held out
 KINDS = ("directive", "headline")
 REQUIRED = ("id", "province", "date", "kind", "text", "headline", "topics", "entities")
 
@@ -232,8 +238,32 @@ def _unit_hash(key: str) -> float:
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:12], 16) / float(16 ** 12)
 
 
+def surface_key(text: str) -> str:
+    """The form by which names are compared across records (case, tone placement, spaces)."""
+    from .text import normalize
+
+    return " ".join(normalize(text).text.lower().split())
+
+
+def record_names(data: dict) -> set[str]:
+    """Surface keys of the agency and place spans of a record."""
+    text = data.get("text", "")
+    return {surface_key(text[e["start"]:e["end"]]) for e in data.get("entities", ())
+            if e.get("label") in _NAME_LABELS and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)}
+
+
+def held_out_names(records: list[Record]) -> set[str]:
+    """Rare name forms held out of training for the unseen-name split."""
+    counts: dict[str, int] = {}
+    for rec in records:
+        if not rec.augmented:
+            for key in record_names(rec.data):
+                counts[key] = counts.get(key, 0) + 1
+    return {k for k, n in counts.items() if n <= _RARE and _unit_hash("name:" + k) < _HELD_OUT_SHARE}
+
+
 def assign_splits(records: list[Record]) -> dict[str, str]:
-    """``id -> split``. The hash of a group's representative id decides, so the split of a
+    """``id -> split`` (train, dev, test, unseen). The hash of a group's representative id decides, so the split of a
     record never changes as others are added (unless a new near-copy joins its group), and the
     proportions hold within every topic in expectation. Augmented records are always train, and a
     record may pin its split with a ``split`` key (the annotator's imported corrections do)."""
@@ -249,6 +279,12 @@ def assign_splits(records: list[Record]) -> dict[str, str]:
             continue
         u = _unit_hash(groups[rec.id])
         out[rec.id] = "train" if u < _SPLIT_EDGES[0] else "dev" if u < _SPLIT_EDGES[1] else "test"
+    held = held_out_names(records)
+    moved = {groups[r.id] for r in records if out[r.id] == "train" and not r.augmented
+             and r.data.get("split") != "train" and record_names(r.data) & held}
+    for rec in records:  # a whole near-duplicate group moves, so no copy stays behind in train
+        if groups[rec.id] in moved and out[rec.id] == "train" and not rec.augmented and rec.data.get("split") != "train":
+            out[rec.id] = "unseen"
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["PRF", "span_scores", "topic_scores", "brier", "format_table"]
+__all__ = ["PRF", "span_scores", "topic_scores", "brier", "format_table", "novelty_recall", "bootstrap_f1", "ece"]
 
 
 @dataclass
@@ -44,6 +44,58 @@ def span_scores(gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int,
     scores["micro"] = PRF(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
                           sum(s.fn for s in scores.values()))
     return scores
+
+
+def novelty_recall(texts: list[str], gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int, int, str]]],
+                   seen: set[str], labels: tuple[str, ...], key=None) -> dict[str, dict[str, dict]]:
+    """Recall of gold spans whose surface form occurs in training (``seen``) and of those that do
+    not, per label: how much of a tagger's accuracy is memorised names."""
+    key = key or (lambda s: " ".join(s.lower().split()))
+    out = {label: {"seen": PRF(), "unseen": PRF()} for label in labels}
+    for text, g, p in zip(texts, gold, pred):
+        for s, e, label in g:
+            if label not in out:
+                continue
+            bucket = out[label]["seen" if key(text[s:e]) in seen else "unseen"]
+            if (s, e, label) in p:
+                bucket.tp += 1
+            else:
+                bucket.fn += 1
+    return {label: {k: {"recall": round(v.recall, 4), "support": v.tp + v.fn} for k, v in d.items()}
+            for label, d in out.items()}
+
+
+def bootstrap_f1(gold: list[set], pred: list[set], n: int = 1000, seed: int = 7) -> tuple[float, float, float]:
+    """Micro-F1 and its 95 % bootstrap interval over records (records resampled with replacement)."""
+    import random
+
+    rng = random.Random(seed)
+    per = [(len(g & p), len(p - g), len(g - p)) for g, p in zip(gold, pred)]
+
+    def f1(rows) -> float:
+        tp, fp, fn = (sum(r[i] for r in rows) for i in range(3))
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    if not per:
+        return 0.0, 0.0, 0.0
+    stats = sorted(f1([per[rng.randrange(len(per))] for _ in per]) for _ in range(n))
+    return f1(per), stats[int(0.025 * n)], stats[int(0.975 * n) - 1]
+
+
+def ece(gold: list[list[str]], probs: list[dict[str, float]], labels: tuple[str, ...], bins: int = 10) -> float:
+    """Expected calibration error over every (record, topic) decision, equal-width bins."""
+    count = [0] * bins
+    conf = [0.0] * bins
+    hit = [0.0] * bins
+    for g, p in zip(gold, probs):
+        for label in labels:
+            q = p[label]
+            b = min(bins - 1, int(q * bins))
+            count[b] += 1
+            conf[b] += q
+            hit[b] += 1.0 if label in g else 0.0
+    total = sum(count)
+    return sum(abs(hit[b] - conf[b]) for b in range(bins) if count[b]) / total if total else 0.0
 
 
 def topic_scores(gold: list[list[str]], pred: list[list[str]], labels: tuple[str, ...]) -> dict:

@@ -16,10 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import load_taxonomy, split_records
+from .corpus import held_out_names, load_taxonomy, read_records, split_records, surface_key
+from .entities.augment import AugmentConfig, augment_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
-from .evaluation import brier, span_scores, topic_scores
+from .evaluation import brier, novelty_recall, span_scores, topic_scores
 from .modelset import BUNDLED, write_model_set
 from .text import normalize
 from .tokenize import syllable_spans
@@ -51,8 +52,12 @@ def entity_training_docs(records: list[dict]) -> list[tuple[list[str], list[str]
     return docs
 
 
-def train_entities(train: list[dict], gazetteers: bool = False, progress: bool = False) -> EntityTagger:
-    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(train), progress=progress)
+def train_entities(train: list[dict], gazetteers: bool = False, progress: bool = False,
+                   augment: AugmentConfig | None = AugmentConfig(), exclude: set[str] = frozenset()) -> EntityTagger:
+    """Train the CRF on ``train`` plus its augmented copies (``augment=None``: none). ``exclude``
+    holds the names of the unseen-name split, which no copy may draw."""
+    docs = list(train) + (augment_records(train, augment, exclude) if augment else [])
+    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(docs), progress=progress)
     return EntityTagger(crf=crf, mode="full")
 
 
@@ -62,11 +67,21 @@ def predict_entity_spans(tagger: EntityTagger, text: str) -> set[tuple[int, int,
     return {(*norm.to_original(s, e), label) for s, e, label in tagger.spans(norm.text)}
 
 
-def evaluate_entities(tagger: EntityTagger, records: list[dict]) -> dict:
+def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] | None = None) -> dict:
+    """Exact-span P/R/F1 per label; with ``seen`` (surface keys of the training names), also the
+    recall on names seen in training and on names never seen (under ``"novelty"``)."""
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
     pred = [predict_entity_spans(tagger, r["text"]) for r in records]
     scores = span_scores(gold, pred, ENTITY_LABELS)
-    return {k: v.as_dict() for k, v in scores.items()}
+    out = {k: v.as_dict() for k, v in scores.items()}
+    if seen is not None:
+        out["novelty"] = novelty_recall([r["text"] for r in records], gold, pred, seen, ENTITY_LABELS, key=surface_key)
+    return out
+
+
+def training_names(train: list[dict]) -> set[str]:
+    """Surface keys of every entity of the training records (all labels)."""
+    return {surface_key(r["text"][e["start"]:e["end"]]) for r in train for e in r["entities"]}
 
 
 _UNIT_WORD = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", re.IGNORECASE)
@@ -187,14 +202,19 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     splits = split_records(corpus)
     train, dev, test = splits["train"], splits["dev"], splits["test"]
     _log(f"corpus: {len(train)} train, {len(dev)} dev, {len(test)} test records")
-    _log("training the entity tagger (CRF over syllables) …")
-    tagger = train_entities(train, progress=sys.stderr.isatty())
+    unseen = splits["unseen"]
+    held = held_out_names(read_records(corpus))
+    _log(f"unseen-name split: {len(unseen)} records naming {len(held)} held-out agency and place forms")
+    _log("training the entity tagger (CRF over syllables, with augmented copies) …")
+    tagger = train_entities(train, progress=sys.stderr.isatty(), exclude=held)
     _log(f"  done in {time.perf_counter() - t0:.0f} s; training the topic classifier …")
     topics = train_topics(train, dev, taxonomy.topics)
     _log("scoring on the test split …")
     test_dir = [r for r in test if r["kind"] == "directive"]
+    seen = training_names(train)
     metrics = {
-        "entities_test": evaluate_entities(tagger, test),
+        "entities_test": evaluate_entities(tagger, test, seen),
+        "entities_unseen": evaluate_entities(tagger, unseen, seen),
         "attributes_test": evaluate_attributes(tagger, test),
         "topics_test": evaluate_topics(topics, test),
         "topics_test_directives": evaluate_topics(topics, test_dir),
@@ -209,7 +229,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
         "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,
                           "max_iterations": tagger.crf.max_iterations},
         "data": {"train_hash": data_hash(train), "corpus_hash": data_hash(train + dev + test),
-                 "sizes": {"train": len(train), "dev": len(dev), "test": len(test)}},
+                 "sizes": {"train": len(train), "dev": len(dev), "test": len(test), "unseen": len(unseen)}},
         "versions": versions(),
         "metrics": metrics,
     }

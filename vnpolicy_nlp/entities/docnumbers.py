@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..patterns import DOC_NUMBER_RE
+from ..patterns import BARE_DOC_NUMBER_RE, DOC_NUMBER_RE
 from .gazetteer import state_apparatus
 
 __all__ = ["find_doc_numbers", "doc_number_attrs", "link_citations"]
@@ -24,20 +24,31 @@ _DATE_AFTER = re.compile(r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s*(?:/|-|
 _IMPLEMENT = re.compile(r"(thực hiện|triển khai|theo|căn cứ|tại|quy định tại|hướng dẫn tại)\s*$", re.IGNORECASE)
 
 
+_LAW_ISSUER = re.compile(r"(?:QH\d*|CTN|UBTVQH\d*)$")  # laws and ordinances of the National Assembly and President
+
+
 def find_doc_numbers(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in DOC_NUMBER_RE.finditer(text)]
+    """Numbers in their full form, then bare numbers after a type word ("Công điện số 43")."""
+    spans = [m.span() for m in DOC_NUMBER_RE.finditer(text)]
+    for m in BARE_DOC_NUMBER_RE.finditer(text):
+        s, e = m.span(1)
+        if not any(a < e and s < b for a, b in spans):
+            spans.append((s, e))
+    return sorted(spans)
 
 
 def doc_number_attrs(text: str, start: int, end: int) -> dict:
     """The parts of the number at ``text[start:end]`` and what its context states."""
     codes = state_apparatus()["doc_types"]
-    raw = re.sub(r"\s+", "", text[start:end])
+    raw = re.sub(r"\s+", "", text[start:end]).replace("–", "-")
     attrs: dict = {}
+    if raw.isdigit() or re.fullmatch(r"\d+[a-z]", raw):  # a bare number: its type word says the rest
+        attrs["number"] = raw
     party = re.fullmatch(r"(\d+)-([^/]+)/(.+)", raw)
     if party:
         attrs["number"], type_code, issuer = party.groups()
         attrs["type_code"], attrs["issuer"] = type_code, issuer
-    else:
+    elif "number" not in attrs:
         parts = raw.split("/")
         attrs["number"] = parts[0]
         if len(parts) >= 3 and re.fullmatch(r"\d{4}", parts[1]):
@@ -56,6 +67,8 @@ def doc_number_attrs(text: str, start: int, end: int) -> dict:
     if before:
         stated = before.group(1)
         attrs["doc_type"] = stated[0].upper() + stated[1:]
+    elif "type_code" not in attrs and _LAW_ISSUER.match(attrs.get("issuer", "")):
+        attrs["doc_type"] = "Pháp lệnh" if attrs["issuer"].startswith("UBTVQH") else "Luật"
     elif "type_code" in attrs:
         attrs["doc_type"] = codes.get(attrs["type_code"], attrs["type_code"])
     else:
