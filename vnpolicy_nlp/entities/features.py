@@ -7,7 +7,10 @@ boundaries ("UBND tỉnh" whole, "Chủ tịch" outside, places inside agency na
 """
 from __future__ import annotations
 
+import os
+import pickle
 import re
+from functools import lru_cache
 
 from .gazetteer import FAMILY_NAMES, UNIT_WORDS, agency_index, place_index, title_index
 
@@ -31,6 +34,42 @@ def _shape(tok: str) -> str:
     return "x"
 
 
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """underthesea's segmentation dictionary (72k words): a syllable pair that is a word there
+    ("tổ chức", "thủ đô", "tư lệnh") is where a name must not be cut. It is a data file of the
+    installed underthesea package (a plain Python set), not of any model set."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("underthesea")  # its location, without importing it (slow)
+    if spec is None or not spec.origin:
+        return frozenset()
+    path = os.path.join(os.path.dirname(spec.origin), "pipeline", "word_tokenize", "models",
+                        "ws_crf_vlsp2013_20230727", "dictionary.bin")
+    try:
+        with open(path, "rb") as fh:
+            return frozenset(pickle.load(fh))
+    except (OSError, pickle.UnpicklingError):
+        return frozenset()
+
+
+def _header_run(tokens: list[str], shapes: list[str]) -> list[bool]:
+    """Tokens inside a run of three or more capitalised-throughout syllables: a legal header
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"), not acronyms. They get their own shape so the lexical
+    features (already lower-cased) carry the name across cases."""
+    out = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and shapes[j] in ("XX", "X") and tokens[j].isalpha():
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                out[k] = True
+        i = max(j, i + 1)
+    return out
+
+
 def _gazetteer_tags(lower: list[str]) -> list[list[str]]:
     tags: list[list[str]] = [[] for _ in lower]
     for index, name in ((agency_index(), "ag"), (place_index(), "pl"), (title_index(), "ti")):
@@ -47,12 +86,16 @@ def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[s
     """Feature strings for each token of one text (CRFsuite's item format)."""
     lower = [t.lower() for t in tokens]
     shapes = [_shape(t) for t in tokens]
+    header = _header_run(tokens, shapes)
+    shapes = ["XC" if h else sh for h, sh in zip(header, shapes)]
+    words = _dictionary_words()
+    joins = [f"{lower[i]} {lower[i + 1]}" in words for i in range(len(tokens) - 1)] + [False]
     gaz = _gazetteer_tags(lower) if gazetteers else [[] for _ in tokens]
     # Runs of capitalised syllables: where names live.
     cap_run = [0] * len(tokens)
     run = 0
     for i in range(len(tokens) - 1, -1, -1):
-        run = run + 1 if shapes[i] in ("Xx", "XX", "X") else 0
+        run = run + 1 if shapes[i] in ("Xx", "XX", "X", "XC") else 0
         cap_run[i] = run
     feats = []
     n = len(tokens)
@@ -61,6 +104,10 @@ def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[s
         f = [f"w={w}", f"s={shapes[i]}", f"run={min(cap_run[i], 5)}"]
         if w in FAMILY_NAMES:
             f.append("family")
+        if joins[i]:
+            f.append("join+")
+        if i > 0 and joins[i - 1]:
+            f.append("join-")
         if w in _UNIT_FIRST:
             f.append("unitword")
         for d in (-3, -2, -1, 1, 2, 3):

@@ -73,8 +73,9 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
             e -= 1
         if e <= s or any(a < e and s < b for a, b in numbers):
             continue
-        if "\n" in text[s:e]:  # a name never runs across a line break
-            e = s + text[s:e].index("\n")
+        cut = _hard_break(text, s, e)
+        if cut is not None:  # a name runs across a soft line wrap, never across a paragraph
+            e = cut
             while e > s and text[e - 1] in _TRIM:
                 e -= 1
         if label == "AGENCY":  # a title fused in front stays out ("Chủ tịch UBND tỉnh" → "UBND tỉnh")
@@ -99,6 +100,20 @@ _PLACE_TYPES = {
 
 _CONNECTORS = {"gồm", "là", "của", "tại", "và", "với", "thuộc", "như", "qua", "ở", "trên", "từ", "đến"}
 _UNIT_ONLY = re.compile(r"^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)$", re.IGNORECASE)
+
+
+_HARD_BREAK = re.compile(r"\n\s*\n|(?<=[.;:!?])[ \t]*\n")
+
+
+def _hard_break(text: str, s: int, e: int) -> int | None:
+    """Where ``[s, e)`` crosses a paragraph break, a line ending in sentence punctuation, or the
+    end of the first line (a headline); None when it crosses only soft wraps."""
+    m = _HARD_BREAK.search(text, s, e)
+    first = text.find("\n")
+    cut = m.start() if m else None
+    if 0 <= first and s < first < e and (cut is None or first < cut):
+        cut = first
+    return cut
 
 
 def _skip_lowercase_lead(text: str, s: int, e: int) -> int:
