@@ -253,7 +253,17 @@ def model_card(manifest: dict) -> str:
         "## Entities, test split (exact spans)", "", "| label | P | R | F1 | support |", "| --- | ---: | ---: | ---: | ---: |",
     ]
     for label, s in m["entities_test"].items():
-        lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+        if label != "novelty":
+            lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    if "entities_unseen" in m:
+        u = m["entities_unseen"]
+        lines += ["", f"## Entities, unseen-name split ({manifest['data']['sizes'].get('unseen', 0)} records whose agency or "
+                  "place names never occur in training)", "",
+                  f"micro-F1 {u['micro']['f1']:.3f}", "", "| label | F1 | recall, seen names | recall, unseen names |",
+                  "| --- | ---: | ---: | ---: |"]
+        for label, nov in u["novelty"].items():
+            lines.append(f"| {label} | {u[label]['f1']:.3f} | {nov['seen']['recall']:.3f} (n={nov['seen']['support']}) | "
+                         f"{nov['unseen']['recall']:.3f} (n={nov['unseen']['support']}) |")
     lines += ["", "## Entity attributes, test split (on gold spans the tagger found)", "",
               "| attribute | accuracy | n | reference |", "| --- | ---: | ---: | --- |"]
     refs = {"doc_type": "annotated type", "doc_date": "annotated date (or none)", "official_title": "annotated title",
