@@ -20,16 +20,15 @@ from .corpus import load_taxonomy, split_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
 from .evaluation import brier, span_scores, topic_scores
+from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
+from .taxonomy import entity_labels
 from .text import normalize
-from .tokenize import syllable_spans
+from .words import syllable_spans
 from .topics import TopicClassifier
 
 __all__ = ["train_model_set", "train_entities", "train_topics", "evaluate_entities", "evaluate_topics",
            "entity_training_docs", "TrainingResult"]
-
-ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
-
 
 def _log(message: str) -> None:
     print(f"[vnpolicy train] {message}", file=sys.stderr, flush=True)
@@ -65,11 +64,11 @@ def predict_entity_spans(tagger: EntityTagger, text: str) -> set[tuple[int, int,
 def evaluate_entities(tagger: EntityTagger, records: list[dict]) -> dict:
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
     pred = [predict_entity_spans(tagger, r["text"]) for r in records]
-    scores = span_scores(gold, pred, ENTITY_LABELS)
+    scores = span_scores(gold, pred, entity_labels())
     return {k: v.as_dict() for k, v in scores.items()}
 
 
-_UNIT_WORD = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", re.IGNORECASE)
+_UNIT_WORD = re.compile(rf"^({alternation(unit_words())})\s+(.+)$", re.IGNORECASE)
 
 
 def _reference_codes(surface: str, province: str) -> dict | None:
@@ -203,7 +202,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     manifest = {
         "format": 1,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "labels": {"topics": list(taxonomy.topics), "entities": list(ENTITY_LABELS)},
+        "labels": {"topics": list(taxonomy.topics), "entities": list(taxonomy.entity_labels)},
         "topic_thresholds": topics.thresholds,
         "topic_params": {"C": topics.C, "headline_weight": topics.headline_weight, "char_weight": topics.char_weight},
         "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,
