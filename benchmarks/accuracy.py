@@ -28,10 +28,10 @@ from vnpolicy_nlp.entities.tagger import EntityTagger  # noqa: E402
 from vnpolicy_nlp.evaluation import format_table, span_scores, topic_scores  # noqa: E402
 from vnpolicy_nlp.modelset import BUNDLED, load_component  # noqa: E402
 from vnpolicy_nlp.text import normalize  # noqa: E402
-from vnpolicy_nlp.tokenize import _align  # noqa: E402
+from vnpolicy_nlp.words import _align  # noqa: E402
 from vnpolicy_nlp.training import predict_entity_spans, train_entities  # noqa: E402
 
-LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
+LABELS = load_taxonomy().entity_labels
 SHARED = Path(os.environ.get("VNPOLICY_SHARED", ROOT.parent / "shared")) / "samples"
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from vnpolicy_nlp.corpus import load_taxonomy, read_records  # noqa: E402
 from vnpolicy_nlp.evaluation import format_table, span_scores  # noqa: E402
 
-LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
+LABELS = load_taxonomy().entity_labels
 
 
 def kappa(a: list[bool], b: list[bool]) -> float:

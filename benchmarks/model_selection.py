@@ -26,6 +26,8 @@ from vnpolicy_nlp.evaluation import format_table, topic_scores  # noqa: E402
 from vnpolicy_nlp.topics import TopicClassifier  # noqa: E402
 from vnpolicy_nlp.training import entity_training_docs, evaluate_entities, topic_training_texts  # noqa: E402
 
+ENTITY_LABELS = load_taxonomy().entity_labels
+
 TOPIC_CONFIGS = [
     ("syllable n-grams, C=4", dict(C=4.0, headline_weight=1.0, char_weight=0.0)),
     ("syllable n-grams, C=16, headline x1.5", dict(C=16.0, headline_weight=1.5, char_weight=0.0)),
@@ -65,12 +67,12 @@ def spacy_ner_row(train: list[dict], dev: list[dict], epochs: int) -> list:
 
     from vnpolicy_nlp.evaluation import span_scores
     from vnpolicy_nlp.text import normalize
-    from vnpolicy_nlp.tokenize import syllable_spans
+    from vnpolicy_nlp.words import syllable_spans
     from vnpolicy_nlp.training import _normalised_gold
 
     nlp = spacy.blank("xx")
     ner = nlp.add_pipe("ner")
-    for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER"):
+    for label in ENTITY_LABELS:
         ner.add_label(label)
 
     def doc_of(text: str) -> tuple[Doc, list[tuple[int, int]]]:
@@ -114,9 +116,9 @@ def spacy_ner_row(train: list[dict], dev: list[dict], epochs: int) -> list:
             pred.add((*norm.to_original(s, e), ent.label_))
         pred_sets.append(pred)
         gold_sets.append({(e["start"], e["end"], e["label"]) for e in rec["entities"]})
-    scores = span_scores(gold_sets, pred_sets, ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER"))
+    scores = span_scores(gold_sets, pred_sets, ENTITY_LABELS)
     return [f"spaCy NER ({epochs} epochs, no patterns)"] + \
-        [f"{scores[k].f1:.3f}" for k in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro")] + [f"{secs:.0f}"]
+        [f"{scores[k].f1:.3f}" for k in (*ENTITY_LABELS, "micro")] + [f"{secs:.0f}"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,12 +149,12 @@ def main(argv: list[str] | None = None) -> int:
             crf.fit(docs)
             secs = time.perf_counter() - t0
             m = evaluate_entities(EntityTagger(crf=crf), splits["dev"])
-            rows.append([name] + [f"{m[k]['f1']:.3f}" for k in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro")]
+            rows.append([name] + [f"{m[k]['f1']:.3f}" for k in (*ENTITY_LABELS, "micro")]
                         + [f"{secs:.0f}"])
         if args.spacy:
             rows.append(spacy_ner_row(splits["train"], splits["dev"], args.spacy_epochs))
         print("\n## Entities: trained on train, scored on dev (F1, exact spans)\n")
-        print(format_table(rows, ["tagger", "AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro", "train s"]))
+        print(format_table(rows, ["tagger", *ENTITY_LABELS, "micro", "train s"]))
     return 0
 
 

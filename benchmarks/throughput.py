@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     import vnpolicy_nlp as vp
     from vnpolicy_nlp.bulletin import split_page
     from vnpolicy_nlp.text import normalize
-    from vnpolicy_nlp.tokenize import tokenize_normalized
+    from vnpolicy_nlp.words import tokenize_normalized
 
     nlp = vp.load()
     nlp.tag_bulletin(pages[0])

@@ -74,7 +74,7 @@ def test_the_bundled_models_never_saw_the_test_split():
 
 def test_loader_gives_typed_hugging_face_splits():
     ds = load()
-    assert set(ds) == {"train", "dev", "test"}
+    assert set(ds) == {"train", "dev", "test", "unseen"}
     assert ds["train"].features["topics"].feature.names[0] == "disaster_response"
     assert ds["test"].features["entities"].feature["label"].names == ["AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER"]
     row = ds["test"][0]

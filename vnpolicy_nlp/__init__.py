@@ -12,7 +12,7 @@ from .pipeline import Pipeline, load
 from .record import Directive
 from .tables import to_frame
 from .text import NormalizedText, normalize
-from .tokenize import tokenize
+from .words import tokenize
 
 __version__ = "0.1.0"
 __all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]

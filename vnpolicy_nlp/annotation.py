@@ -9,6 +9,7 @@ as the topics (doccano's sequence-labelling and text-classification formats toge
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -18,17 +19,20 @@ from pathlib import Path
 
 from .corpus import check_record, load_taxonomy
 from .record import Directive
+from .taxonomy import entity_labels
 
 __all__ = ["export_tasks", "import_tasks", "ImportResult", "label_studio_config", "FORMATS"]
 
 FORMATS = ("label-studio", "doccano")
-ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
 _COLOURS = {"AGENCY": "#1f77b4", "LOCATION": "#2ca02c", "OFFICIAL": "#d62728", "DOC_NUMBER": "#9467bd"}
+_MORE_COLOURS = ("#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # for labels added later
 
 
 def label_studio_config(topics: Iterable[str]) -> str:
     """The labelling interface: span labels over the text and topic checkboxes."""
-    labels = "\n".join(f'    <Label value="{l}" background="{_COLOURS[l]}"/>' for l in ENTITY_LABELS)
+    extra = itertools.cycle(_MORE_COLOURS)
+    labels = "\n".join(f'    <Label value="{l}" background="{_COLOURS.get(l) or next(extra)}"/>'
+                       for l in entity_labels())
     choices = "\n".join(f'    <Choice value="{t}"/>' for t in topics)
     return (f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
             f'  <Text name="text" value="$text"/>\n'

@@ -10,15 +10,16 @@ returns spans in it; the pipeline maps them back to the original page.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from .ids import page_key  # made in ids.py; kept importable from here
+from .lexicon import PROVINCE_OFFICE_NAMES, alternation
 from .patterns import DATE_RE
 
-__all__ = ["BulletinInfo", "DirectiveSpan", "SplitPage", "split_page", "is_bulletin_title", "parse_week"]
+__all__ = ["BulletinInfo", "DirectiveSpan", "SplitPage", "split_page", "is_bulletin_title", "parse_week", "page_key"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ _DATELINE = re.compile(
 _BREADCRUMB = re.compile(r"^(?:trang chủ|home)\b|^[^.;]{1,40}(?: [>»/] [^.;]{1,40}){2,}$", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^[\(\[]?\s*(?:nguồn|tin|tin, ảnh|tin và ảnh|bài, ảnh|bbt|ban biên tập|người đăng|người viết|tác giả|"
-    r"cổng ttđt|cổng thông tin điện tử|theo|văn phòng ubnd tỉnh|vp ubnd tỉnh|văn phòng ủy ban nhân dân tỉnh)"
+    rf"cổng ttđt|cổng thông tin điện tử|theo|{alternation(PROVINCE_OFFICE_NAMES)})"
     r"\b[^.;]{0,60}$",
     re.IGNORECASE,
 )
@@ -323,8 +324,3 @@ def _mark_duplicates(text: str, directives: list[DirectiveSpan]) -> list[Directi
                 break
         out.append(DirectiveSpan(d.start, d.end, d.headline_end, dup))
     return out
-
-
-def page_key(text: str) -> str:
-    """A short stable key of a page, used to build directive ids."""
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]

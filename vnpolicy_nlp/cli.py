@@ -10,10 +10,12 @@ from collections.abc import Iterator
 
 from .batch import BatchError
 from .evaluation import format_table
+from .ids import directive_index
 from .modelset import ModelSetError
 from .pipeline import Pipeline, load
 from .reading import InputError, read_jsonl_records, read_text
 from .record import Directive
+from .taxonomy import entity_labels
 
 EXAMPLES = """examples:
   vnpolicy tag week.txt                       one JSON object per directive
@@ -57,13 +59,13 @@ def _table(records: list[Directive]) -> str:
     for r in records:
         shown = unicodedata.normalize("NFC", r.headline)
         headline = shown if len(shown) <= 60 else shown[:59] + "…"
-        counts = {label: 0 for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")}
+        counts = {label: 0 for label in entity_labels()}
         for ent in r.entities or []:
             counts[ent["label"]] = counts.get(ent["label"], 0) + 1
         topics = "-" if r.topics is None else (",".join(r.topics) or "other")
         rows.append([r.source or "-", str(r.index), headline, topics,
                      *(str(counts[k]) if r.entities is not None else "-" for k in counts),
-                     f"#{int(r.duplicate_of.rsplit('-', 1)[-1])}" if r.duplicate_of else ""])
+                     f"#{directive_index(r.duplicate_of)}" if r.duplicate_of else ""])
     lines = [format_table(rows, head)]
     weeks = {(r.source, r.bulletin.week_start, r.bulletin.week_end) for r in records if r.bulletin}
     for source, start, end in sorted(weeks, key=str):

@@ -12,8 +12,10 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from .taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "CORPUS_DIR", "Taxonomy", "load_taxonomy", "Record", "read_records", "check_record", "validate", "assign_splits",
@@ -31,24 +33,6 @@ _HELD_OUT_SHARE = 0.05   # of eligible forms
 _RARE = 3                # a form named in more records than this is never held out
 KINDS = ("directive", "headline")
 REQUIRED = ("id", "province", "date", "kind", "text", "headline", "topics", "entities")
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    topics: tuple[str, ...]
-    entity_labels: tuple[str, ...]
-    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Topic and entity labels from ``corpora/taxonomy.json`` (labels are data, not code)."""
-    path = path or CORPUS_DIR / "taxonomy.json"
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return Taxonomy(
-        topics=tuple(t["label"] for t in data["topics"]),
-        entity_labels=tuple(data["entity_labels"]),
-        cues={t["label"]: tuple(t.get("cues", ())) for t in data["topics"]},
-    )
 
 
 @dataclass

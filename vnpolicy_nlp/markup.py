@@ -7,24 +7,22 @@ It depends on the standard library only, so it runs before the package is instal
 """
 from __future__ import annotations
 
-import os
-import sys
-
-if __name__ == "__main__":  # run as a file: keep this package's tokenize.py from hiding the stdlib's
-    _here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
-
 import argparse
 import datetime as _dt
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TAXONOMY = Path(__file__).resolve().parents[1] / "corpora" / "taxonomy.json"
-_labels = json.loads(_TAXONOMY.read_text(encoding="utf-8"))
-ENTITY_LABELS = tuple(_labels["entity_labels"])
-TOPIC_LABELS = tuple(t["label"] for t in _labels["topics"])
+try:
+    from .taxonomy import load_taxonomy
+except ImportError:  # run as a file (python vnpolicy_nlp/markup.py): this folder is on sys.path
+    from taxonomy import load_taxonomy  # type: ignore[no-redef]
+
+_labels = load_taxonomy()
+ENTITY_LABELS = _labels.entity_labels
+TOPIC_LABELS = _labels.topics
 KINDS = ("directive", "headline")
 # Genres of corpus v2 (issue 12): the shapes real text comes in. A record without ``genre`` is a
 # bulletin item of the first corpus.

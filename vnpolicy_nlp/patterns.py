@@ -36,7 +36,7 @@ BARE_DOC_NUMBER_RE = re.compile(
 #: Abbreviated unit words with their dot, kept as one token: "TP.HCM", "T.Ư", "TP. Uông Bí",
 #: "Tp. Cần Thơ", "Q. Hải Châu", "TX. Sơn Tây", "TT. Đất Đỏ", "P. 5".
 ABBREVIATION_RE = re.compile(
-    rf"(?<![\w.])(?:[{_UP}]{{1,3}}\.[{_UP}][{_UP}Ư]{{0,3}}(?![\w.])"
+    rf"(?<![\w.])(?:[{_UP}]{{1,3}}\.[{_UP}][{_UP}Ư]{{0,3}}(?!\w|\.\w)"
     rf"|(?:TP|Tp|TX|Tx|TT|Q|P|X|H|F)\.(?=\s?[{_UP}0-9]))"
 )
 

@@ -5,11 +5,12 @@ import bisect
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .bulletin import page_key, split_page
+from .bulletin import split_page
+from .ids import directive_id, page_key
 from .modelset import BUNDLED, ModelSetError, load_component, read_manifest
 from .record import Directive
 from .text import NormalizedText, normalize
-from .tokenize import Span, to_original_spans, tokenize_normalized
+from .words import Span, to_original_spans, tokenize_normalized
 
 __all__ = ["Pipeline", "load"]
 
@@ -55,7 +56,7 @@ class Pipeline:
         if not isinstance(text, str):
             raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
         norm = normalize(text)
-        return self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0,
+        return self._directive(norm, 0, len(norm.text), whole=True, id_=directive_id(page_key(text), 0), index=0,
                                province=province)
 
     def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
@@ -67,7 +68,7 @@ class Pipeline:
         key = page_key(page)
         records: list[Directive] = []
         for i, span in enumerate(split.directives):
-            rec = self._directive(norm, span.start, span.end, whole=False, id_=f"{key}-{i:03d}", index=i,
+            rec = self._directive(norm, span.start, span.end, whole=False, id_=directive_id(key, i), index=i,
                                   headline_end=span.headline_end)
             rec.source = source
             rec.bulletin = split.bulletin

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bulletin import BulletinInfo
-from .tokenize import Span
+from .words import Span
 
 __all__ = ["Directive"]
 

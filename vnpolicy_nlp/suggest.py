@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .pipeline import Pipeline
 from .record import Directive
 from .text import normalize
-from .tokenize import syllable_spans
+from .words import syllable_spans
 
 __all__ = ["Suggestion", "rank_for_annotation"]
 

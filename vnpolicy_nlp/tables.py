@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .taxonomy import entity_labels
+
 __all__ = ["SCHEMA", "records_to_arrow", "to_frame"]
 
 
@@ -97,7 +99,7 @@ def to_frame(records, entities: bool = False):
                "week_start": b.get("week_start"), "week_end": b.get("week_end"), "topics": r.get("topics")}
         for topic, score in (r.get("topic_scores") or {}).items():
             row[f"score_{topic}"] = score
-        for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER"):
+        for label in entity_labels():
             row[f"n_{label}"] = sum(e["label"] == label for e in r.get("entities") or [])
         out.append(row)
     frame = pd.DataFrame(out)

@@ -21,16 +21,15 @@ from .entities.augment import AugmentConfig, augment_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
 from .evaluation import brier, novelty_recall, span_scores, topic_scores
+from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
+from .taxonomy import entity_labels
 from .text import normalize
-from .tokenize import syllable_spans
+from .words import syllable_spans
 from .topics import TopicClassifier
 
 __all__ = ["train_model_set", "train_entities", "train_topics", "evaluate_entities", "evaluate_topics",
            "entity_training_docs", "TrainingResult"]
-
-ENTITY_LABELS = ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER")
-
 
 def _log(message: str) -> None:
     print(f"[vnpolicy train] {message}", file=sys.stderr, flush=True)
@@ -72,10 +71,10 @@ def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] 
     recall on names seen in training and on names never seen (under ``"novelty"``)."""
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
     pred = [predict_entity_spans(tagger, r["text"]) for r in records]
-    scores = span_scores(gold, pred, ENTITY_LABELS)
+    scores = span_scores(gold, pred, entity_labels())
     out = {k: v.as_dict() for k, v in scores.items()}
     if seen is not None:
-        out["novelty"] = novelty_recall([r["text"] for r in records], gold, pred, seen, ENTITY_LABELS, key=surface_key)
+        out["novelty"] = novelty_recall([r["text"] for r in records], gold, pred, seen, entity_labels(), key=surface_key)
     return out
 
 
@@ -84,7 +83,7 @@ def training_names(train: list[dict]) -> set[str]:
     return {surface_key(r["text"][e["start"]:e["end"]]) for r in train for e in r["entities"]}
 
 
-_UNIT_WORD = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", re.IGNORECASE)
+_UNIT_WORD = re.compile(rf"^({alternation(unit_words())})\s+(.+)$", re.IGNORECASE)
 
 
 def _reference_codes(surface: str, province: str) -> dict | None:
@@ -223,7 +222,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     manifest = {
         "format": 1,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "labels": {"topics": list(taxonomy.topics), "entities": list(ENTITY_LABELS)},
+        "labels": {"topics": list(taxonomy.topics), "entities": list(taxonomy.entity_labels)},
         "topic_thresholds": topics.thresholds,
         "topic_params": {"C": topics.C, "headline_weight": topics.headline_weight, "char_weight": topics.char_weight},
         "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,

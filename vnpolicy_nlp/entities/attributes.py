@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .gazetteer import UNIT_WORDS, AdminUnit, state_apparatus, title_index, units_by_name, _key
+from ..lexicon import (CENTRAL_HEADS, COUNTRIES, HONORIFICS, ISSUED_DOC_WORDS, REGIONS, TITLE_GLUE, UNIT_WORDS,
+                       alternation, state_apparatus, unit_words)
+from .gazetteer import AdminUnit, title_index, units_by_name, _key
 
 __all__ = ["agency_attrs", "official_attrs", "location_attrs", "assign_roles"]
 
 # ---------------------------------------------------------------- agencies
-_CENTRAL_HEADS = re.compile(r"^(?:Bộ(?! Chỉ huy| phận)|Chính phủ|Quốc hội|Văn phòng Chính phủ|Thủ tướng|Tổng cục|Ngân hàng Nhà nước|"
-                            r"Thanh tra Chính phủ|Kiểm toán Nhà nước|Ủy ban Dân tộc|Ban Chỉ đạo (?:389 )?quốc gia|Trung ương)", re.I)
-_COMMUNE = re.compile(r"\b(?:xã|phường|thị trấn|đặc khu|cấp xã)\b", re.I)
-_DISTRICT = re.compile(r"\b(?:huyện|quận|thị xã|cấp huyện)\b", re.I)
-_PROVINCE = re.compile(r"\b(?:tỉnh|thành phố|Thành phố|cấp tỉnh)\b|^Sở\b", re.I)
+_CENTRAL_HEADS = re.compile(r"^(?:" + "|".join(CENTRAL_HEADS) + ")", re.I)  # the entries are patterns
+_COMMUNE = re.compile(rf"\b(?:{alternation(unit_words('commune'))}|cấp xã)\b", re.I)
+_DISTRICT = re.compile(rf"\b(?:{alternation(unit_words('district'))}|cấp huyện)\b", re.I)
+_PROVINCE = re.compile(rf"\b(?:{alternation(unit_words('province', 'city'))}|cấp tỉnh)\b|^Sở\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,7 @@ def agency_attrs(surface: str) -> dict:
 _LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:là cơ quan thường trực,?\s*)?(?:chủ trì|làm đầu mối|là đầu mối)", re.I)
 _COORD_BEFORE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với)?|cùng với)\s*(?:các\s+)?$", re.I)
 _ADDRESSEE_BEFORE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu|chỉ đạo|nhiệm vụ của|trách nhiệm của|đôn đốc)\s*(?:các\s+)?$", re.I)
-_ISSUER_AFTER = re.compile(r"^\s*(?:vừa\s+|đã\s+)?(?:ban hành|có (?:Công văn|văn bản|Quyết định|Kế hoạch|Công điện|Chỉ thị|Thông báo)|"
+_ISSUER_AFTER = re.compile(rf"^\s*(?:vừa\s+|đã\s+)?(?:ban hành|có (?:{alternation(ISSUED_DOC_WORDS)})|"
                            r"chỉ đạo|ký|phê duyệt|quyết định|Quyết định|thông báo|tổ chức hội nghị|yêu cầu)", re.I)
 _LIST_GLUE = re.compile(r"^\s*(?:,|và|;)\s*(?:với\s+)?$")
 
@@ -79,7 +80,7 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
 
 
 # ---------------------------------------------------------------- officials
-_HONORIFIC = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*$")
+_HONORIFIC = re.compile(rf"(?:{alternation(HONORIFICS + tuple(h[0].upper() + h[1:] for h in HONORIFICS))})\s*$")
 
 
 def official_attrs(text: str, start: int, end: int, agencies: list[tuple[int, int]]) -> dict:
@@ -105,7 +106,7 @@ def official_attrs(text: str, start: int, end: int, agencies: list[tuple[int, in
         before = text[window_start:start]
         before = _HONORIFIC.sub("", before).rstrip(" ,")
         ag = next(((s, e) for s, e in reversed(agencies) if e <= start and start - e <= 12 and
-                   text[e:start].strip(" ,").lower() in ("", "đồng chí", "ông", "bà")), None)
+                   text[e:start].strip(" ,").lower() in ("", *HONORIFICS)), None)
         if ag:
             head = text[max(0, ag[0] - 30):ag[0]]
             t = _title_ending(head)
@@ -119,7 +120,7 @@ def official_attrs(text: str, start: int, end: int, agencies: list[tuple[int, in
     return attrs
 
 
-_TITLE_GLUE = {"tỉnh", "huyện", "xã", "phường", "thành", "phố", "thị", "trấn", "quận", "cấp", "trực", "và", "-", "&"}
+_TITLE_GLUE = TITLE_GLUE
 
 
 def _title_phrase(text: str, pos: int, title: str) -> str:
@@ -155,12 +156,9 @@ def _title_ending(before: str) -> str | None:
 
 
 # ---------------------------------------------------------------- locations
-_REGIONS = ("bắc bộ", "trung bộ", "nam bộ", "tây nguyên", "miền bắc", "miền trung", "miền nam", "tây bắc", "đông bắc",
-            "đồng bằng sông cửu long", "đồng bằng sông hồng", "bắc trung bộ", "nam trung bộ", "duyên hải nam trung bộ",
-            "đông nam bộ", "tây nam bộ", "trung du và miền núi phía bắc", "trung du bắc bộ")
-_COUNTRIES = ("việt nam", "trung quốc", "lào", "campuchia", "thái lan", "hàn quốc", "nhật bản", "hoa kỳ", "mỹ", "nga",
-              "singapore", "malaysia", "indonesia", "philippines", "myanmar", "ấn độ", "úc", "đức", "pháp", "anh")
-_UNIT_PREFIX = re.compile(r"^(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\s+(.+)$", re.I)
+_REGIONS = REGIONS
+_COUNTRIES = COUNTRIES
+_UNIT_PREFIX = re.compile(rf"^({alternation(unit_words())})\s+(.+)$", re.I)
 
 
 def location_attrs(surface: str, province_context: str | None = None) -> dict:

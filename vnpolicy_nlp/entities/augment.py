@@ -21,7 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..corpus import surface_key
-from .gazetteer import FAMILY_NAMES, admin_units, state_apparatus
+from ..lexicon import FAMILY_NAMES, state_apparatus
+from .gazetteer import admin_units
 
 __all__ = ["AugmentConfig", "augment_records", "NamePools"]
 

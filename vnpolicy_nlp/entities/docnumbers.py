@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..lexicon import DOC_TYPE_NAMES, state_apparatus
 from ..patterns import BARE_DOC_NUMBER_RE, DOC_NUMBER_RE
-from .gazetteer import state_apparatus
 
 __all__ = ["find_doc_numbers", "doc_number_attrs", "link_citations"]
 
-_DOC_TYPES = sorted({v for v in state_apparatus()["doc_types"].values()} |
-                    {"Công văn", "Văn bản", "Thông báo kết luận", "Kết luận", "Chương trình hành động", "Quy định",
-                     "Quy chế", "Đề án", "Chương trình", "Thông tư liên tịch", "Công điện khẩn"}, key=len, reverse=True)
+_DOC_TYPES = sorted(set(state_apparatus()["doc_types"].values()) | set(DOC_TYPE_NAMES), key=len, reverse=True)
 _TYPE_BEFORE = re.compile(r"(" + "|".join(map(re.escape, _DOC_TYPES)) + r")(?:\s+(?:số|liên tịch số))?\s*$",
                           re.IGNORECASE)
 _DATE_AFTER = re.compile(r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})"

@@ -12,10 +12,11 @@ import pickle
 import re
 from functools import lru_cache
 
-from .gazetteer import FAMILY_NAMES, UNIT_WORDS, agency_index, place_index, title_index
+from ..lexicon import FAMILY_NAMES, unit_words
+from .gazetteer import agency_index, place_index, title_index
 
 _DOCNUM = re.compile(r"\d.*/")
-_UNIT_FIRST = {w.split()[0] for w in UNIT_WORDS}
+_UNIT_FIRST = {w.split()[0] for w in unit_words()}
 
 
 def _shape(tok: str) -> str:

@@ -7,28 +7,16 @@ tagger as features and the attribute resolver as lookups.
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from ..lexicon import FAMILY_NAMES, UNIT_WORDS, state_apparatus, titles
 from ..text import normalize
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-UNIT_WORDS = {
-    "tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
-    "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune",
-}
-FAMILY_NAMES = {
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý",
-    "lương", "nông", "lục", "vi", "hà", "triệu", "đinh", "trịnh", "mai", "lâm", "tô", "đoàn", "cao", "chu", "tạ", "quách",
-    "thái", "lò", "quàng", "hứa", "la", "mã", "lã", "đàm", "hầu", "giàng", "sùng", "vàng", "đào", "văn", "kiều", "khổng",
-    "lưu", "tăng", "từ", "vương", "châu", "phùng", "thân", "tống", "trương", "nghiêm", "doãn", "kim", "đồng", "lăng", "mạc", "nguyên", "ông", "âu", "diệp", "khúc", "lại", "lữ", "phí", "quan", "tiêu", "trình", "ma", "bế",
-    "sầm", "vy", "lường", "cầm", "bạc", "điêu", "y", "h", "rơ", "kpă", "siu", "ksor", "nay", "rah",
-}
+__all__ = ["UNIT_WORDS", "FAMILY_NAMES", "AdminUnit", "state_apparatus", "admin_units", "units_by_name",
+           "PhraseIndex", "agency_index", "place_index", "title_index"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +34,6 @@ class AdminUnit:
 
 def _key(text: str) -> tuple[str, ...]:
     return tuple(normalize(text).text.lower().split())
-
-
-@lru_cache(maxsize=1)
-def state_apparatus() -> dict:
-    return json.loads((DATA / "state_apparatus.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -145,4 +128,4 @@ def place_index() -> PhraseIndex:
 
 @lru_cache(maxsize=1)
 def title_index() -> PhraseIndex:
-    return PhraseIndex({_key(t): "TITLE" for t in state_apparatus()["titles"]})
+    return PhraseIndex({_key(t): "TITLE" for t in titles()})

@@ -6,17 +6,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..tokenize import syllable_spans
+from ..lexicon import AGENCY_LEVEL_TWO_SYLLABLES, AGENCY_LEVEL_WORDS, CONNECTORS, FAMILY_NAMES, PLACE_TYPE_WORDS, \
+    alternation, unit_words
+from ..words import syllable_spans
 from .attributes import agency_attrs, assign_roles, location_attrs, official_attrs
 from .crf import CRFTagger, bio_decode
 from .docnumbers import doc_number_attrs, find_doc_numbers, link_citations
-from .gazetteer import FAMILY_NAMES, agency_index, place_index, title_index
+from .gazetteer import agency_index, place_index, title_index
 
 __all__ = ["Entity", "EntityTagger", "MODES"]
 
 MODES = ("full", "crf", "rules")
 _TRIM = " ,.;:()\"'-"
-_UNIT_BEFORE = re.compile(r"(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\s$", re.I)
+_UNIT_BEFORE = re.compile(rf"({alternation(unit_words())})\s$", re.I)
 
 
 @dataclass
@@ -89,17 +91,12 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
     return sorted(out)
 
 
-_PLACE_TYPES = {
-    "tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc", "cửa", "chợ", "khu", "sông", "suối", "đèo", "hồ", "núi",
-    "vịnh", "kênh", "thủy", "thuỷ", "bản", "thôn", "làng", "ấp", "tổ", "đền", "chùa", "đình", "cảng", "sân", "ga", "cụm",
-    "đảo", "bãi", "biển", "đồi", "động", "hang", "thác", "vườn", "rừng", "đập", "mỏ", "đồng", "miền", "vùng", "cầu", "phố",
-    "đường", "quảng", "nhà", "trung", "tuyến", "cao", "lòng", "bến", "trạm", "mốc", "lăng", "di", "nghĩa", "cồn", "lạch",
-    "mũi", "bán", "quần", "hòn", "đầm", "phá", "ngã",
-}
+_PLACE_TYPES = PLACE_TYPE_WORDS
 
 
-_CONNECTORS = {"gồm", "là", "của", "tại", "và", "với", "thuộc", "như", "qua", "ở", "trên", "từ", "đến"}
-_UNIT_ONLY = re.compile(r"^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)$", re.IGNORECASE)
+_CONNECTORS = CONNECTORS
+_PROVINCE_NAMED = re.compile(rf"(?:{alternation(unit_words('province', 'city'))})\s+(.+)$", re.I)
+_UNIT_ONLY = re.compile(rf"^(?:{alternation(unit_words())})$", re.IGNORECASE)
 
 
 _HARD_BREAK = re.compile(r"\n\s*\n|(?<=[.;:!?])[ \t]*\n")
@@ -155,8 +152,8 @@ def _rule_spans(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int
     for i, j, tag in agency_index().matches(words):
         # extend over a level word and a proper name: "UBND" + "tỉnh", "UBND huyện" + "Chi Lăng"
         k = j
-        if k < len(tokens) and words[k] in ("tỉnh", "huyện", "xã", "phường", "thành", "thị", "quận", "cấp", "các"):
-            k += 1 if words[k] not in ("thành", "thị", "cấp") else 2
+        if k < len(tokens) and words[k] in AGENCY_LEVEL_WORDS:
+            k += 1 if words[k] not in AGENCY_LEVEL_TWO_SYLLABLES else 2
             while k < len(tokens) and text[tokens[k][0]].isupper():
                 k += 1
         elif tag == "AGENCY_HEAD":
@@ -195,7 +192,7 @@ def add_attributes(text: str, ents: list[Entity], province: str | None = None) -
         named = Counter()
         for ent in ents:
             if ent.label == "LOCATION":
-                m = re.match(r"(?:tỉnh|thành phố)\s+(.+)$", text[ent.start:ent.end], re.I)
+                m = _PROVINCE_NAMED.match(text[ent.start:ent.end])
                 if m:
                     named[m.group(1)] += 1
         province = named.most_common(1)[0][0] if named else None

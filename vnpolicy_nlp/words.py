@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .patterns import DATE_RE, DOC_NUMBER_RE, SYLLABLE_RE
+from .patterns import ABBREVIATION_RE, DATE_RE, DOC_NUMBER_RE, SYLLABLE_RE
 from .text import NormalizedText, normalize
 
 __all__ = ["Span", "tokenize", "tokenize_normalized", "protected_spans", "syllable_spans"]
@@ -27,12 +27,13 @@ def _segmenter():
 
 
 def protected_spans(text: str) -> list[Span]:
-    """Spans of document numbers and dates, which must each be one token."""
+    """Spans of document numbers, dates and dotted abbreviations ("TP.HCM", "Q.", "T.Ư"),
+    which must each be one token."""
     spans = [m.span() for m in DOC_NUMBER_RE.finditer(text)]
-    taken = list(spans)
-    for m in DATE_RE.finditer(text):
-        if not any(s < m.end() and m.start() < e for s, e in taken):
-            spans.append(m.span())
+    for pattern in (DATE_RE, ABBREVIATION_RE):
+        for m in pattern.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                spans.append(m.span())
     return sorted(spans)
 
 

@@ -1,7 +1,7 @@
 import re
 import unicodedata
 
-from vnpolicy_nlp.tokenize import tokenize
+from vnpolicy_nlp.words import tokenize
 
 
 def _covers_every_char_once(text, spans):
