@@ -15,8 +15,8 @@ from pathlib import Path
 
 __all__ = [
     "DATA", "UNIT_WORDS", "unit_words", "alternation", "AGENCY_LEVEL_WORDS", "AGENCY_LEVEL_TWO_SYLLABLES",
-    "TITLE_GLUE", "HONORIFICS", "FAMILY_NAMES", "PLACE_TYPE_WORDS", "CONNECTORS", "REGIONS", "COUNTRIES",
-    "CENTRAL_HEADS", "DOC_TYPE_NAMES", "ISSUED_DOC_WORDS", "PROVINCE_OFFICE_NAMES", "state_apparatus", "titles",
+    "TITLE_GLUE", "HONORIFICS", "FAMILY_NAMES", "PLACE_TYPE_WORDS", "CONNECTORS",
+    "CENTRAL_HEADS", "DOC_TYPE_NAMES", "bodies", "foreign_places", "place_names", "ISSUED_DOC_WORDS", "PROVINCE_OFFICE_NAMES", "state_apparatus", "titles",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -72,12 +72,6 @@ PLACE_TYPE_WORDS = frozenset({
 #: Words that link a lead-in to a name ("thị xã gồm Sóc Sơn"): what comes before them is not the name.
 CONNECTORS = frozenset({"gồm", "là", "của", "tại", "và", "với", "thuộc", "như", "qua", "ở", "trên", "từ", "đến"})
 
-REGIONS = ("bắc bộ", "trung bộ", "nam bộ", "tây nguyên", "miền bắc", "miền trung", "miền nam", "tây bắc", "đông bắc",
-           "đồng bằng sông cửu long", "đồng bằng sông hồng", "bắc trung bộ", "nam trung bộ", "duyên hải nam trung bộ",
-           "đông nam bộ", "tây nam bộ", "trung du và miền núi phía bắc", "trung du bắc bộ")
-COUNTRIES = ("việt nam", "trung quốc", "lào", "campuchia", "thái lan", "hàn quốc", "nhật bản", "hoa kỳ", "mỹ", "nga",
-             "singapore", "malaysia", "indonesia", "philippines", "myanmar", "ấn độ", "úc", "đức", "pháp", "anh")
-
 #: Regular-expression alternatives of the heads of central bodies (an agency starting so is central).
 CENTRAL_HEADS = ("Bộ(?! Chỉ huy| phận)", "Chính phủ", "Quốc hội", "Văn phòng Chính phủ", "Thủ tướng", "Tổng cục",
                  "Ngân hàng Nhà nước", "Thanh tra Chính phủ", "Kiểm toán Nhà nước", "Ủy ban Dân tộc",
@@ -93,14 +87,46 @@ ISSUED_DOC_WORDS = ("Công văn", "văn bản", "Quyết định", "Kế hoạch
 PROVINCE_OFFICE_NAMES = ("văn phòng ubnd tỉnh", "vp ubnd tỉnh", "văn phòng ủy ban nhân dân tỉnh")
 
 
-@lru_cache(maxsize=1)
-def state_apparatus() -> dict:
-    """Bodies, heads, acronyms, document types and titles of the state apparatus."""
-    path = DATA / "state_apparatus.json"
+def _data(name: str) -> dict:
+    path = DATA / name
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+
+
+@lru_cache(maxsize=1)
+def state_apparatus() -> dict:
+    """Bodies, heads, acronyms, document types and titles of the state apparatus."""
+    return _data("state_apparatus.json")
+
+
+@lru_cache(maxsize=1)
+def bodies() -> dict:
+    """Party organs, the Front, armed forces, police, courts, national boards, ministries and
+    departments (``groups``, each with its legal source) and the 2025 ``successors``."""
+    return _data("bodies.json")
+
+
+@lru_cache(maxsize=1)
+def foreign_places() -> dict:
+    """Countries, the provinces across the land borders, world regions and Việt Nam's regions."""
+    return _data("foreign_places.json")
+
+
+def place_names(level: str) -> tuple[str, ...]:
+    """Names of one level of ``foreign_places.json``: country, foreign (border provinces and
+    cities), world_region or region (Việt Nam's)."""
+    data = foreign_places()
+    if level == "country":
+        return tuple(data["countries"])
+    if level == "foreign":
+        return tuple(n for names in data["border_provinces"].values() for n in names)
+    if level == "world_region":
+        return tuple(data["world_regions"])
+    if level == "region":
+        return tuple(data["vietnam_regions"])
+    raise ValueError(f"unknown place level {level!r}")
 
 
 def titles() -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import (CENTRAL_HEADS, COUNTRIES, HONORIFICS, ISSUED_DOC_WORDS, REGIONS, TITLE_GLUE, UNIT_WORDS,
+from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, UNIT_WORDS, foreign_places, place_names,
                        alternation, state_apparatus, unit_words)
 from .gazetteer import AdminUnit, title_index, units_by_name, _key
 
@@ -156,17 +156,28 @@ def _title_ending(before: str) -> str | None:
 
 
 # ---------------------------------------------------------------- locations
-_REGIONS = REGIONS
-_COUNTRIES = COUNTRIES
+@lru_cache(maxsize=1)
+def _named_places() -> dict[str, dict]:
+    """Lower-cased names of countries, foreign border provinces and regions → their attrs."""
+    out: dict[str, dict] = {}
+    for name in place_names("region") + place_names("world_region"):
+        out[name.lower()] = {"level": "region"}
+    for country, names in foreign_places()["border_provinces"].items():
+        for name in names:
+            out[name.lower()] = {"level": "province", "country": country}
+    for name in place_names("country"):
+        out[name.lower()] = {"level": "country"}
+    return out
 _UNIT_PREFIX = re.compile(rf"^({alternation(unit_words())})\s+(.+)$", re.I)
 
 
 def location_attrs(surface: str, province_context: str | None = None) -> dict:
     """``level`` and, for administrative units, official codes and the post-2025 unit."""
     lower = surface.lower()
-    if lower in _COUNTRIES:
-        return {"level": "country"}
-    if any(lower.endswith(r) or lower == r for r in _REGIONS):
+    named = _named_places()
+    if lower in named:
+        return dict(named[lower])
+    if any(lower.endswith(r) and named[r]["level"] == "region" for r in named):
         return {"level": "region"}
     m = _UNIT_PREFIX.match(surface)
     name, unit_word = (m.group(2), m.group(1).lower()) if m else (surface, None)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..corpus import surface_key
-from ..lexicon import FAMILY_NAMES, state_apparatus
+from ..lexicon import FAMILY_NAMES, bodies, place_names, state_apparatus
 from .gazetteer import admin_units
 
 __all__ = ["AugmentConfig", "augment_records", "NamePools"]
@@ -79,10 +79,13 @@ class NamePools:
         agencies: dict[str, set[str]] = {}
         sites: set[str] = set()
         data = state_apparatus()
-        for group in ("central", "province_heads", "departments"):
-            for name in data[group]:
-                if surface_key(name) not in self.exclude:
-                    agencies.setdefault(self._agency_group(name), set()).add(name)
+        names = [n for g in ("central", "province_heads", "departments") for n in data[g]]
+        names += [n for g in bodies()["groups"] for n in g["names"]]
+        for name in names:
+            if surface_key(name) not in self.exclude:
+                agencies.setdefault(self._agency_group(name), set()).add(name)
+        self.foreign = sorted(n for level in ("country", "foreign", "world_region", "region") for n in place_names(level)
+                              if surface_key(n) not in self.exclude)
         for rec in records:
             for e in rec["entities"]:
                 surface = rec["text"][e["start"]:e["end"]]
@@ -116,8 +119,11 @@ def _swap_place(surface: str, pools: NamePools, rng: random.Random) -> str:
     if m:
         names = pools.units.get(m.group(1).lower()) or pools.bare_places
         return f"{m.group(1)} {rng.choice(names)}"
-    if pools.sites and rng.random() < 0.5:
+    draw = rng.random()
+    if pools.sites and draw < 0.4:
         return rng.choice(pools.sites)
+    if pools.foreign and draw < 0.6:
+        return rng.choice(pools.foreign)
     return rng.choice(pools.bare_places)
 
 

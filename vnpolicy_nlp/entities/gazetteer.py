@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lexicon import FAMILY_NAMES, UNIT_WORDS, state_apparatus, titles
+from ..lexicon import FAMILY_NAMES, UNIT_WORDS, bodies, place_names, state_apparatus, titles
 from ..text import normalize
 
 __all__ = ["UNIT_WORDS", "FAMILY_NAMES", "AdminUnit", "state_apparatus", "admin_units", "units_by_name",
@@ -110,6 +110,9 @@ def agency_index() -> PhraseIndex:
     for group in ("central", "province_heads", "departments"):
         for name in data[group]:
             phrases[_key(name)] = "AGENCY"
+    for group in bodies()["groups"]:
+        for name in group["names"]:
+            phrases.setdefault(_key(name), "AGENCY")
     for name in data["local_heads"]:
         phrases.setdefault(_key(name), "AGENCY_HEAD")
     return PhraseIndex(phrases)
@@ -123,6 +126,9 @@ def place_index() -> PhraseIndex:
         key = _key(unit.name)
         if len(key) >= 2 or unit.level == "province":  # one-syllable commune names are too ambiguous
             phrases.setdefault(key, "PLACE_" + unit.level)
+    for level in ("country", "foreign", "world_region", "region"):
+        for name in place_names(level):
+            phrases.setdefault(_key(name), "PLACE_" + level)
     return PhraseIndex(phrases)
 
 
