@@ -167,9 +167,8 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
         return
     problems: list[InputError] = []
     for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):
-        province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
-        rec = nlp(item.record["text"], province=province)
-        rec.source, rec.index, rec.input = unit.path, item.line - 1, item.record
+        rec = nlp.tag_record(item.record)
+        rec.source, rec.index = unit.path, item.line - 1
         yield rec.to_dict()
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
 

@@ -34,9 +34,8 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
         source = "<stdin>" if path == "-" else path
         if kind == "jsonl":
             for item in read_jsonl_records(path, errors):
-                province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
-                rec = nlp(item.record["text"], province=province)
-                rec.source, rec.index, rec.input = source, item.line - 1, item.record
+                rec = nlp.tag_record(item.record)
+                rec.source, rec.index = source, item.line - 1
                 yield rec
             continue
         try:

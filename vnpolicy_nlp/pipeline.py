@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from .bulletin import split_page
 from .ids import directive_id, page_key
 from .modelset import BUNDLED, ModelSetError, load_component, read_manifest
 from .record import Directive
+from .structure import Deadline, find_deadlines, link_assignments
 from .text import NormalizedText, normalize
 from .words import Span, to_original_spans, tokenize_normalized
 
@@ -33,10 +35,21 @@ class Pipeline:
             self.topics = load_component(self.model_dir, "topics", self.manifest)
 
     # -------------------------------------------------------------- public API
-    def __call__(self, text: str, province: str | None = None) -> Directive:
-        """Tag one directive (the whole string is the directive; nothing is split off)."""
-        rec = self._untagged_whole(text, province)
+    def __call__(self, text: str, province: str | None = None, date: str | dt.date | None = None) -> Directive:
+        """Tag one directive (the whole string is the directive; nothing is split off).
+        ``province`` and ``date`` (the directive's, ISO or a ``date``) are context: which unit a
+        place name means, the year of a deadline written without one."""
+        rec = self._untagged_whole(text, province, _as_date(date))
         self._classify([rec])
+        return rec
+
+    def tag_record(self, record: dict) -> Directive:
+        """Tag one input record (a dict with ``text`` and optional ``province`` and ``date``); the
+        record comes back under ``input``."""
+        province = record.get("province") if isinstance(record.get("province"), str) else None
+        date = record.get("date") if isinstance(record.get("date"), str) else None
+        rec = self(record["text"], province=province, date=_as_date(date, strict=False))
+        rec.input = record
         return rec
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Directive]:
@@ -51,13 +64,13 @@ class Pipeline:
         self._classify(batch)
         yield from batch
 
-    def _untagged_whole(self, text: str, province: str | None = None) -> Directive:
+    def _untagged_whole(self, text: str, province: str | None = None, date: dt.date | None = None) -> Directive:
         """The record of a whole string as one directive, entities done, topics not yet."""
         if not isinstance(text, str):
             raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
         norm = normalize(text)
         return self._directive(norm, 0, len(norm.text), whole=True, id_=directive_id(page_key(text), 0), index=0,
-                               province=province)
+                               province=province, date=date)
 
     def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
         """Split a page into directives (a non-bulletin text is one) and tag each."""
@@ -66,10 +79,11 @@ class Pipeline:
         norm = normalize(page)
         split = split_page(norm.text)
         key = page_key(page)
+        week = _as_date(split.bulletin.week_start, strict=False) if split.bulletin else None
         records: list[Directive] = []
         for i, span in enumerate(split.directives):
             rec = self._directive(norm, span.start, span.end, whole=False, id_=directive_id(key, i), index=i,
-                                  headline_end=span.headline_end)
+                                  headline_end=span.headline_end, date=week)
             rec.source = source
             rec.bulletin = split.bulletin
             if span.duplicate_of is not None:
@@ -80,7 +94,8 @@ class Pipeline:
 
     # -------------------------------------------------------------- internals
     def _directive(self, norm: NormalizedText, start: int, end: int, *, whole: bool, id_: str, index: int,
-                   headline_end: int | None = None, province: str | None = None) -> Directive:
+                   headline_end: int | None = None, province: str | None = None,
+                   date: dt.date | None = None) -> Directive:
         """Build the record of the normalised span ``[start, end)`` of ``norm``."""
         if whole:
             o_start, o_end = 0, len(norm.original)
@@ -104,6 +119,16 @@ class Pipeline:
                 entities.append({"start": a, "end": b, "label": ent.label,
                                  "text": norm.original[o_start + a:o_start + b], "attrs": ent.attrs})
                 boundaries.append((ent.start, ent.end))
+        # Deadlines are fixed language and need no model; assignments tie them to agencies' roles.
+        found_deadlines = find_deadlines(sub, date)
+        deadlines = []
+        for d in found_deadlines:
+            (a, b), = to_original_spans(norm, [(d.start, d.end)], shift=start, base=o_start)
+            deadlines.append(Deadline(a, b, norm.original[o_start + a:o_start + b], d.date))
+            boundaries.append((d.start, d.end))
+        agencies = [(k, ent.start, ent.end, ent.attrs.get("role")) for k, ent in enumerate(found)
+                    if ent.label == "AGENCY"] if self.entities is not None else []
+        assignments = link_assignments(sub, agencies, found_deadlines)
         def tokens() -> list[Span]:
             spans = _split_at(tokenize_normalized(sub), boundaries)
             return to_original_spans(norm, spans, shift=start, base=o_start)
@@ -116,6 +141,8 @@ class Pipeline:
             id=id_,
             index=index,
             entities=entities,
+            deadlines=deadlines,
+            assignments=assignments,
             _tokenizer=tokens,
         )
 
@@ -126,6 +153,18 @@ class Pipeline:
             rec.topics = pred.topics
             rec.topic_scores = pred.scores
             rec._explainer = self.topics.explain
+
+
+def _as_date(value: str | dt.date | None, strict: bool = True) -> dt.date | None:
+    """A context date from ISO text; a malformed one is an error (``strict``) or ignored."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        if strict:
+            raise ValueError(f"date {value!r} is not ISO YYYY-MM-DD") from None
+        return None
 
 
 def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:

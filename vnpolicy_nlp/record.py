@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bulletin import BulletinInfo
+from .structure import Assignment, Deadline
 from .words import Span
 
 __all__ = ["Directive"]
@@ -29,6 +30,8 @@ class Directive:
     topics: list[str] | None = None
     topic_scores: dict[str, float] | None = None
     entities: list[dict[str, Any]] | None = None
+    deadlines: list[Deadline] = field(default_factory=list)      # time limits the directive sets
+    assignments: list[Assignment] = field(default_factory=list)  # agency (index in entities), role, deadline
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
     _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
     _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
@@ -77,6 +80,8 @@ class Directive:
             out["topic_scores"] = dict(self.topic_scores or {})
         if self.entities is not None:
             out["entities"] = [dict(e) for e in self.entities]
+        out["deadlines"] = [d.to_dict() for d in self.deadlines]
+        out["assignments"] = [a.to_dict() for a in self.assignments]
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
         if self.input is not None:

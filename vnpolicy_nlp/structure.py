@@ -43,20 +43,36 @@ class Assignment:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"(?:\s*(?:/|-|năm)\s*(?P<{}>(?:19|20)\d\d))?"
 _DAY = (r"(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})" + _YEAR.format("y"))
-_HOUR = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?(?:,)?\s+(?:ngày\s+)?)"
+_CLOCK = r"\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?"
+_HOUR = rf"(?:{_CLOCK}(?:,)?\s+(?:ngày\s+)?)"
 _LIMIT = r"(?:xong\s+trước|trước|chậm\s+nhất(?:\s+(?:là|vào|đến))?(?:\s+trước)?|hạn\s+chót|muộn\s+nhất)"
+_EVERY = r"(?:hằng|hàng|mỗi)\s+(?:ngày|tuần|tháng|quý|năm)"
+_WEEKDAY = r"(?:(?:sáng|chiều)\s+)?thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)"
+# "within" expressions count only after a verb of completion in their clause ("hoàn thành trong quý IV");
+# "tiêu hủy trong tháng 5" reports what happened.
+_COMPLETE = re.compile(r"(?:hoàn thành|hoàn tất|xong|thực hiện|triển khai|tổ chức|báo cáo|gửi|trình|ban hành|giải ngân|"
+                       r"phấn đấu|bảo đảm|đảm bảo|đưa vào|kết thúc|dứt điểm|phải|cấp|chi trả|khắc phục|xử lý|nộp|"
+                       r"công bố|tiếp nhận|khởi công|bàn giao|cập nhật|rà soát|tuyển dụng)\b[^;.\n]{0,60}$", re.I)
+_REPORTED = re.compile(r"\bđã\s+(?:\w+\s+){0,2}$", re.I)
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("recurring", re.compile(rf"\b(?:{_LIMIT}|vào|định\s+kỳ)(?:\s+(?:ngày\s+\d{{1,2}}(?:\s+của\s+tháng\s+cuối\s+quý)?|{_CLOCK}"
+                             rf"(?:\s+và\s+{_CLOCK})?|{_WEEKDAY}))+(?:\s+{_EVERY}|(?<=quý))", re.I)),
     ("day", re.compile(rf"\b{_LIMIT}\s+(?:{_HOUR})?{_DAY}(?!\d)", re.I)),
+    ("day", re.compile(rf"\bđến\s+hết\s+(?:ngày\s+)?{_DAY}(?!\d)", re.I)),
     ("day", re.compile(rf"\btrong\s+(?:ngày\s+)(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})" + _YEAR.format("y") + r"(?!\d)", re.I)),
     ("month", re.compile(rf"\b(?:{_LIMIT}|trong)\s+(?:tháng\s+)(?P<m>\d{{1,2}})" + _YEAR.format("y") + r"(?![\d/])", re.I)),
     ("quarter", re.compile(rf"\b(?:{_LIMIT}|trong)\s+quý\s+(?P<q>IV|III|II|I|[1-4])\b" + _YEAR.format("y"), re.I)),
     ("half", re.compile(r"\btrong\s+6\s+tháng\s+(?P<h>đầu|cuối)\s+năm" + r"(?:\s+(?P<y>(?:19|20)\d\d))?", re.I)),
     ("year", re.compile(r"\b(?:trong|trước|chậm\s+nhất)\s+năm\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
-    ("recurring", re.compile(r"\b(?:định\s+kỳ(?:\s+(?:hằng|hàng|mỗi)\s+(?:ngày|tuần|tháng|quý|năm)|\s+\d{1,2}\s+tháng)?"
-                             r"|(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?!\s+(?:nay|qua|trước)))", re.I)),
-    ("period", re.compile(r"\btrong\s+(?:thời\s+hạn|vòng)\s+\d{1,3}\s+ngày(?:\s+làm\s+việc)?", re.I)),
+    ("recurring", re.compile(rf"\b(?:định\s+kỳ(?:\s+{_EVERY}|\s+\d{{1,2}}\s+tháng)|định\s+kỳ(?=\s*[,;.]|$)"
+                             rf"|{_EVERY}(?!\s+(?:nay|qua|trước))(?:\s+một\s+lần)?|sau\s+mỗi\s+(?:\d{{1,3}}\s+(?:giờ|ngày)|đợt\s+\w+(?:\s+\w+)?)"
+                             rf"|mỗi\s+(?:tuần|tháng|quý|năm)\s+một\s+lần)", re.I)),
+    ("period", re.compile(r"\btrong(?:\s+vòng|\s+thời\s+hạn)?\s+\d{1,3}\s+(?:ngày(?:\s+làm\s+việc)?|giờ)"
+                          r"(?:\s+kể\s+từ\s+(?:ngày|khi)\s+[^\W\d]\w*(?:\s+[^\W\d]\w*){0,3})?", re.I)),
+    ("event", re.compile(r"\btrước\s+(?:Tết\s+Nguyên\s+đán(?:\s+[A-ZĐ]\w+\s+[A-ZĐ]\w+)?|ít\s+nhất\s+\d{1,3}\s+giờ)")),
 ]
+_NEEDS_TRIGGER = {"month", "quarter", "half", "year"}
 
 
 def _last_day(year: int, month: int) -> int:
@@ -65,7 +81,7 @@ def _last_day(year: int, month: int) -> int:
 
 def resolve_date(kind: str, groups: dict, context: dt.date | None) -> str | None:
     """The last day a matched time expression allows, ISO; None when it names no day."""
-    if kind in ("recurring", "period"):
+    if kind in ("recurring", "period", "event"):
         return None
     year = int(groups["y"]) if groups.get("y") else (context.year if context else None)
     if year is None:
@@ -100,36 +116,82 @@ def find_deadlines(text: str, context: dt.date | None = None) -> list[Deadline]:
     for s, e, kind, groups in found:
         if s < last_end:
             continue
+        before = text[max(0, s - 80):s]
+        clause = re.split(r"[;.\n]", before)[-1]
+        if _REPORTED.search(before) or (kind in _NEEDS_TRIGGER and text[s:s + 5].lower().startswith("trong")
+                                        and not _COMPLETE.search(clause)):
+            continue
         out.append(Deadline(s, e, text[s:e], resolve_date(kind, groups, context)))
         last_end = e
     return out
 
 
-_CLAUSE_END = re.compile(r";|\.\s|\n|\.$")
+_PARAGRAPH_END = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÂĂÊÔƠƯ0-9])|\n")
+# "Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật … trước ngày 10/2": the task passed down is both bodies'.
+_PASSED_DOWN = re.compile(r"^\s*(?:chủ trì,?\s*)?(?:chỉ đạo|hướng dẫn|giao|yêu cầu|đôn đốc)\s+(?:các\s+)?$", re.I)
+_OWNER_ROLES = ("lead", "addressee")
 
 
-def _clause_of(text: str, pos: int) -> tuple[int, int]:
+def _end_of(pattern: re.Pattern, text: str, pos: int) -> int:
+    m = pattern.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _start_of(pattern: re.Pattern, text: str, pos: int) -> int:
     start = 0
-    for m in _CLAUSE_END.finditer(text, 0, pos):
-        start = m.end()
-    m = _CLAUSE_END.search(text, pos)
-    return start, (m.start() if m else len(text))
+    for m in pattern.finditer(text, 0, min(len(text), pos + 1)):  # +1: a lookahead may read the char at pos
+        if m.end() <= pos:
+            start = m.end()
+    return start
 
 
 def link_assignments(text: str, agencies: list[tuple[int, int, int, str | None]],
                      deadlines: list[Deadline]) -> list[Assignment]:
     """Assignments of the agencies that have a role. ``agencies`` are ``(entity index, start, end,
-    role)``. A lead, coordinating or addressed body takes the first deadline after it in its
-    clause, or failing that the last one before it in the clause; an issuer takes none."""
+    role)`` in text order. A task runs from the body that owns it (lead or addressee) to the next
+    owner or the end of the sentence, across semicolons ("Sở X rà soát …; phấn đấu … trước ngày
+    31/12"); its first deadline binds the owner. A body passing the task down ("Sở Y tế chỉ đạo
+    Trung tâm …") shares the deadline of the body it passes it to; coordinating bodies share their
+    lead's; failing all that, a deadline opening the sentence ("Trước ngày 15/9, Sở Y tế …") binds.
+    The issuer is bound to none."""
+    roled = [a for a in agencies if a[3]]
+    owners = [a for a in roled if a[3] in _OWNER_ROLES]
+    bound: dict[int, int | None] = {}
+
+    def first_deadline(lo: int, hi: int) -> int | None:
+        for k, d in enumerate(deadlines):
+            if d.start >= lo and d.end <= hi:
+                return k
+        return None
+
+    for n, (index, s, e, role) in enumerate(owners):
+        stop = _end_of(_SENTENCE_END, text, e)
+        if n + 1 < len(owners):
+            stop = min(stop, owners[n + 1][1])
+        k = first_deadline(e, stop)
+        if k is None:
+            sentence = _start_of(_SENTENCE_END, text, s)
+            before = [j for j, d in enumerate(deadlines) if d.start >= sentence and d.end <= s]
+            k = before[0] if before else None
+        bound[index] = k
+    for n in range(len(owners) - 2, -1, -1):  # passed down: the later body's deadline is shared
+        index, s, e, _ = owners[n]
+        nxt = owners[n + 1]
+        if bound[index] is None and _PASSED_DOWN.match(text[e:nxt[1]]):
+            bound[index] = bound[nxt[0]]
     out: list[Assignment] = []
-    for index, s, e, role in agencies:
-        if not role:
-            continue
-        bound = None
-        if role != "issuer":
-            c_start, c_end = _clause_of(text, e)
-            after = [k for k, d in enumerate(deadlines) if d.start >= e and d.end <= c_end]
-            before = [k for k, d in enumerate(deadlines) if d.start >= c_start and d.end <= s]
-            bound = after[0] if after else (before[-1] if before else None)
-        out.append(Assignment(index, role, bound))
+    last_owner: tuple[int, int] | None = None  # (index, paragraph start) of the latest owner
+    for index, s, e, role in roled:
+        if role in _OWNER_ROLES:
+            last_owner = (index, _start_of(_PARAGRAPH_END, text, s))
+            out.append(Assignment(index, role, bound[index]))
+        elif role == "coordinate":
+            same_paragraph = last_owner is not None and last_owner[1] == _start_of(_PARAGRAPH_END, text, s)
+            k = bound[last_owner[0]] if same_paragraph else None
+            if k is None:
+                k = first_deadline(e, _end_of(_PARAGRAPH_END, text, e))
+            out.append(Assignment(index, role, k))
+        else:
+            out.append(Assignment(index, role, None))
     return out

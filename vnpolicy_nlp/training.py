@@ -20,7 +20,7 @@ from .corpus import held_out_names, load_taxonomy, read_records, split_records, 
 from .entities.augment import AugmentConfig, augment_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
-from .evaluation import brier, novelty_recall, span_scores, topic_scores
+from .evaluation import PRF, brier, novelty_recall, span_scores, topic_scores
 from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
 from .taxonomy import entity_labels
@@ -76,6 +76,53 @@ def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] 
     if seen is not None:
         out["novelty"] = novelty_recall([r["text"] for r in records], gold, pred, seen, entity_labels(), key=surface_key)
     return out
+
+
+def evaluate_structure(tagger: EntityTagger, records: list[dict]) -> dict:
+    """Deadlines and assignments against records annotated with them (ANNOTATION.md): deadline
+    span F1 (exact), date accuracy on matched spans, and assignment triple F1, a triple being
+    (agency span, role, deadline span or none). Predictions use the tagger's own entities."""
+    from .structure import find_deadlines, link_assignments
+
+    records = [r for r in records if "deadlines" in r]
+    spans, triples = PRF(), PRF()
+    dates_right = dates_n = 0
+    for r in records:
+        norm = normalize(r["text"])
+        to_n = norm.to_normalized
+        context = _record_date(r)
+        gold_d = {(to_n(d["start"]), to_n(d["end"])): d["date"] for d in r["deadlines"]}
+        found = tagger.tag(norm.text)
+        pred = find_deadlines(norm.text, context)
+        pred_d = {(d.start, d.end): d.date for d in pred}
+        spans.tp += len(gold_d.keys() & pred_d.keys())
+        spans.fp += len(pred_d.keys() - gold_d.keys())
+        spans.fn += len(gold_d.keys() - pred_d.keys())
+        for key in gold_d.keys() & pred_d.keys():
+            dates_n += 1
+            dates_right += gold_d[key] == pred_d[key]
+        g_dl = [(to_n(d["start"]), to_n(d["end"])) for d in r["deadlines"]]
+        gold_t = set()
+        for a in r.get("assignments", []):
+            e = r["entities"][a["agency"]]
+            gold_t.add(((to_n(e["start"]), to_n(e["end"])), a["role"], g_dl[a["deadline"]] if a["deadline"] is not None else None))
+        agencies = [(k, e.start, e.end, e.attrs.get("role")) for k, e in enumerate(found) if e.label == "AGENCY"]
+        pred_t = {((found[a.agency].start, found[a.agency].end), a.role,
+                   (pred[a.deadline].start, pred[a.deadline].end) if a.deadline is not None else None)
+                  for a in link_assignments(norm.text, agencies, pred)}
+        triples.tp += len(gold_t & pred_t)
+        triples.fp += len(pred_t - gold_t)
+        triples.fn += len(gold_t - pred_t)
+    return {"records": len(records), "deadline_spans": spans.as_dict(),
+            "deadline_dates": {"accuracy": round(dates_right / dates_n, 4) if dates_n else None, "n": dates_n},
+            "assignment_triples": triples.as_dict()}
+
+
+def _record_date(record: dict):
+    try:
+        return dt.date.fromisoformat(str(record.get("date"))[:10])
+    except ValueError:
+        return None
 
 
 def training_names(train: list[dict]) -> set[str]:

@@ -45,38 +45,111 @@ def agency_attrs(surface: str) -> dict:
     return {"canonical": canonical, "level": level}
 
 
-_LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:là cơ quan thường trực,?\s*)?(?:chủ trì|làm đầu mối|là đầu mối)", re.I)
+# Roles follow ANNOTATION.md "Deadlines and assignments": lead = chủ trì, or the body simply told
+# to do the task (giao, yêu cầu, chỉ đạo X …, or a clause that opens with the body and its task);
+# coordinate = phối hợp với; addressee = asked rather than ordered (đề nghị, kính gửi); issuer =
+# the body that gives the order (also the body of the title of the person who gives it).
+_LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:là cơ quan thường trực,?\s*)?(?:chủ trì|làm đầu mối|là đầu mối|"
+                         r"có trách nhiệm|chịu trách nhiệm)", re.I)
+_COORD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?phối hợp\b(?!\s+(?:chặt chẽ\s+)?với)", re.I)
+_ADDRESSEE_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?được đề nghị\b", re.I)
 _COORD_BEFORE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với)?|cùng với)\s*(?:các\s+)?$", re.I)
-_ADDRESSEE_BEFORE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu|chỉ đạo|nhiệm vụ của|trách nhiệm của|đôn đốc)\s*(?:các\s+)?$", re.I)
-_ISSUER_AFTER = re.compile(rf"^\s*(?:vừa\s+|đã\s+)?(?:ban hành|có (?:{alternation(ISSUED_DOC_WORDS)})|"
-                           r"chỉ đạo|ký|phê duyệt|quyết định|Quyết định|thông báo|tổ chức hội nghị|yêu cầu)", re.I)
-_LIST_GLUE = re.compile(r"^\s*(?:,|và|;)\s*(?:với\s+)?$")
+_ADDRESSEE_BEFORE = re.compile(r"(?:đề nghị|kính gửi:?|kính đề nghị)\s*(?:các\s+)?$", re.I)
+_LEAD_BEFORE = re.compile(r"(?:\bgiao(?: cho)?|\byêu cầu|\bchỉ đạo|nhiệm vụ của|trách nhiệm của|\bđôn đốc|\bgiao nhiệm vụ cho)"
+                          r"\s*(?:các\s+)?$", re.I)
+_ISSUER_AFTER = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*)?(?:(?:vừa|đã|cũng)\s+)?(?:ban hành|có (?:{alternation(ISSUED_DOC_WORDS)})|"
+                           r"ký|phê duyệt|quyết định|Quyết định|tổ chức hội nghị|điện|gửi Công văn)", re.I)
+# Ordering verbs make the body an issuer only for bodies that give orders to others (the People's
+# Committee, the Government, ministries, Party committees) or the body of the title of the person
+# who gives them; "Sở X chỉ đạo Chi cục Y" is Sở X doing its task (lead).
+_ORDER_AFTER = re.compile(r"^\s*,?\s*(?:(?:vừa|đã|cũng)\s+)?(?:chỉ đạo|yêu cầu|giao|đề nghị|thông báo|quyết định)", re.I)
+_ORDER_GIVER = re.compile(r"^(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN|Chính phủ|Bộ(?! Chỉ huy)|Tỉnh ủy|Thành ủy|Huyện ủy|"
+                          r"Ban Thường vụ|Ban Chỉ đạo|HĐND|Hội đồng nhân dân|Văn phòng Chính phủ)", re.I)
+_EXECUTES = re.compile(r"chịu trách nhiệm thi hành|thi hành Quyết định|tổ chức thực hiện Quyết định", re.I)
+_TITLE_OF_ISSUER = re.compile(r"(?:(?:Phó\s+)?Chủ tịch|Chánh Văn phòng|(?:Phó\s+)?Bí thư|(?:Phó\s+)?Giám đốc|"
+                              r"(?:Thứ|Bộ)\s+trưởng|Thủ tướng)\s+$")
+_CLAUSE_START = re.compile(r"(?:^|[;:.]\s+|\n\s*(?:[-–•+]\s*|\d{1,2}[.)]\s*|[a-zđ][.)]\s*|Điều \d+\.\s*)?|"
+                           r"(?:Bên cạnh đó|Đồng thời|Ngoài ra|Theo đó|Trong đó|Riêng),\s+)$")
+_TASK_VERB = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:(?:khẩn trương|tiếp tục|thường xuyên|chủ động|tập trung|kịp thời|"
+                        r"nghiêm túc|sớm|tăng cường|có trách nhiệm)\s+)?[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+_NOT_TASK = re.compile(r"^\s*(?:cho biết|cho rằng|thông tin|đánh giá|nhận định|ghi nhận|là\b|đã\b|vừa\b|có\b(?! trách)|"
+                       r"được\b|đang\b|và\b|với\b|của\b|tại\b|về\b|trong\b|theo\b|cũng\b|thuộc\b|năm\b|ngày\b|để\b)", re.I)
+_LIST_GLUE = re.compile(r"^\s*(?:,|và|;|, và)\s*(?:với\s+)?(?:các\s+)?$")
+_WINDOW = 80  # characters of context read on each side: roles are local, and the cost stays linear
 
 
 def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
     """Set ``role`` (issuer, lead, coordinate, addressee) where the words around an agency say it.
 
     ``agencies`` are ``(start, end, attrs)`` in text order; attrs are updated in place. A role
-    carries along a list ("phối hợp với Sở Y tế, Sở Tài chính và UBND các huyện")."""
+    carries along a list ("phối hợp với Sở Y tế, Sở Tài chính và UBND các huyện"), and so does an
+    addressee list ("Kính gửi: Sở Y tế; Công an tỉnh; UBND các huyện")."""
     previous_role, previous_end = None, None
+    done: list[tuple[int, int, dict]] = []
     for s, e, attrs in agencies:
-        before = text[max(0, s - 40):s]
-        after = text[e:e + 60]
+        before = text[max(0, s - _WINDOW):s]
+        after = text[e:e + _WINDOW]
         role = None
-        line_start = text.rfind("\n", 0, s) + 1
+        line_before = before.rsplit("\n", 1)[-1]
         if _LEAD_AFTER.match(after):
             role = "lead"
         elif _COORD_BEFORE.search(before):
             role = "coordinate"
-        elif _ADDRESSEE_BEFORE.search(before):
+        elif _ADDRESSEE_BEFORE.search(before) or _ADDRESSEE_AFTER.match(after):
             role = "addressee"
-        elif previous_role and previous_end is not None and _LIST_GLUE.match(text[previous_end:s]):
+        elif _LEAD_BEFORE.search(before):
+            role = "lead"
+        elif previous_role and previous_role != "issuer" and previous_end is not None \
+                and _LIST_GLUE.match(text[previous_end:s]):
             role = previous_role
-        elif _ISSUER_AFTER.match(after) and len(text[line_start:s].split()) <= 4:
+        elif re.match(r"^\s*Điều \d+\.", line_before) and _EXECUTES.search(text[s:s + 400].split("\n", 1)[0]):
+            role = "lead"  # "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở … chịu trách nhiệm thi hành"
+        elif _TITLE_OF_ISSUER.search(before) and (_ISSUER_AFTER.match(after) or _ORDER_AFTER.match(after)):
             role = "issuer"
+        elif (_ISSUER_AFTER.match(after) or (_ORDER_AFTER.match(after) and _ORDER_GIVER.match(text[s:e]))) \
+                and len(line_before.split()) <= 6 and not re.match(r"^\s*\d{1,2}[.)]", line_before):
+            role = "issuer"
+        elif (not line_before.strip() and (after.startswith("\n") or re.match(r"^\s*Số\s*:", after))
+              and text[s:e].isupper()):
+            role = "issuer"  # the issuing body's header of a decision or dispatch
+        elif _CLAUSE_START.search(before) and _COORD_AFTER.match(after):
+            role = "coordinate"
+        elif _CLAUSE_START.search(before) and _TASK_VERB.match(after) and not _NOT_TASK.match(after):
+            role = "lead"
         if role:
             attrs["role"] = role
+            if role in ("lead", "coordinate") and previous_end is not None:
+                # a list that opens a clause shares the task: "UBND huyện A và UBND huyện B tổ chức …"
+                k = len(done) - 1
+                while k >= 0 and "role" not in done[k][2] and _LIST_GLUE.match(text[done[k][1]:(done[k + 1][0] if k + 1 < len(done) else s)]):
+                    done[k][2]["role"] = role
+                    k -= 1
+        done.append((s, e, attrs))
         previous_role, previous_end = role, e
+    _one_role_per_body(text, done)
+
+
+_KINH_GUI = re.compile(r"kính gửi\s*:?[^\n]*$", re.I)
+
+
+def _one_role_per_body(text: str, agencies: list[tuple[int, int, dict]]) -> None:
+    """A body's role sits on the mention that assigns it: an addressee of the "Kính gửi" line that
+    is given a task further on keeps only that task's role, and the issuer is named once."""
+    key = lambda a: a[2].get("canonical") or text[a[0]:a[1]]
+    later_roles: dict[str, set[str]] = {}
+    for a in reversed(agencies):
+        roles = later_roles.setdefault(key(a), set())
+        role = a[2].get("role")
+        if role == "addressee" and _KINH_GUI.search(text[max(0, a[0] - 300):a[0]]) and roles - {"addressee"}:
+            del a[2]["role"]
+        elif role:
+            roles.add(role)
+    issued: set[str] = set()
+    for a in agencies:
+        if a[2].get("role") == "issuer":
+            if key(a) in issued:
+                del a[2]["role"]
+            issued.add(key(a))
 
 
 # ---------------------------------------------------------------- officials
