@@ -66,3 +66,19 @@ def test_every_record_carries_both_fields(nlp):
     assert by_text["Sở Nông nghiệp và Môi trường"] == ("lead", 0)
     assert by_text["Công an tỉnh"] == ("coordinate", 0)
     assert nlp("Không có hạn nào.").to_dict()["deadlines"] == []
+
+
+def test_assignments_reach_tables_and_spacy(nlp):
+    import vnpolicy_nlp as vp
+    from vnpolicy_nlp.tables import records_to_arrow
+
+    d = nlp("Phòng chống dịch\n\nUBND tỉnh giao Sở Y tế chủ trì, phối hợp với Công an tỉnh kiểm tra, báo cáo "
+            "trước ngày 10/9/2025.")
+    frame = vp.to_frame([d.to_dict()], assignments=True)
+    lead = frame[frame.role == "lead"].iloc[0]
+    assert lead.agency == "Sở Y tế" and str(lead.deadline.date()) == "2025-09-10"
+    table = records_to_arrow([d.to_dict()])
+    assert table.column("deadlines").to_pylist()[0][0]["text"] == "trước ngày 10/9/2025"
+    doc = d.to_spacy()
+    assert [s.text for s in doc.spans["deadlines"]] == ["trước ngày 10/9/2025"]
+    assert ("Sở Y tế", "LEAD") in [(s.text, s.label_) for s in doc.spans["assignments"]]

@@ -59,6 +59,21 @@ def to_spacy(directive: Directive, vocab=None):
         span._.attrs = ent.get("attrs")
         ents.append(span)
     doc.ents = ents
+    deadlines = []
+    for d in directive.deadlines:
+        span = doc.char_span(d.start, d.end, label="DEADLINE")
+        if span is None:
+            raise ValueError(f"deadline {d.text!r} at [{d.start}, {d.end}) is not on token boundaries")
+        span._.attrs = {"date": d.date}
+        deadlines.append(span)
+    doc.spans["deadlines"] = deadlines
+    doc.spans["assignments"] = []
+    for a in directive.assignments:  # the agency's span, labelled with its role; the deadline in attrs
+        agency = ents[a.agency]
+        span = doc.char_span(agency.start_char, agency.end_char, label=a.role.upper())
+        span._.attrs = {"deadline": None if a.deadline is None else deadlines[a.deadline].text,
+                        "deadline_date": None if a.deadline is None else directive.deadlines[a.deadline].date}
+        doc.spans["assignments"].append(span)
     doc.cats = dict(directive.topic_scores or {})
     doc._.directive_id = directive.id
     doc._.headline = directive.headline

@@ -15,12 +15,15 @@ def _schema():
 
     entity = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()), ("text", pa.string()),
                         ("attrs", pa.string())])
+    deadline = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("text", pa.string()), ("date", pa.date32())])
+    assignment = pa.struct([("agency", pa.int32()), ("role", pa.string()), ("deadline", pa.int32())])
     return pa.schema([
         ("source", pa.string()), ("index", pa.int32()), ("id", pa.string()), ("start", pa.int64()),
         ("end", pa.int64()), ("headline", pa.string()), ("text", pa.string()), ("duplicate_of", pa.string()),
         ("bulletin_title", pa.string()), ("week_start", pa.date32()), ("week_end", pa.date32()),
         ("topics", pa.list_(pa.string())), ("topic_scores", pa.map_(pa.string(), pa.float32())),
         ("entities", pa.list_(entity)), ("input", pa.string()),
+        ("deadlines", pa.list_(deadline)), ("assignments", pa.list_(assignment)),
     ])
 
 
@@ -62,6 +65,8 @@ def records_to_arrow(rows: list[dict[str, Any]]):
             {"start": e["start"], "end": e["end"], "label": e["label"], "text": e["text"],
              "attrs": json.dumps(e.get("attrs") or {}, ensure_ascii=False)} for e in ents])
         cols["input"].append(json.dumps(r["input"], ensure_ascii=False) if r.get("input") is not None else None)
+        cols["deadlines"].append([{**d, "date": _date(d.get("date"))} for d in r.get("deadlines") or []])
+        cols["assignments"].append(list(r.get("assignments") or []))
     return pa.table(cols, schema=SCHEMA)
 
 
@@ -69,14 +74,18 @@ def _as_dict(record) -> dict:
     return record if isinstance(record, dict) else record.to_dict()
 
 
-def to_frame(records, entities: bool = False):
+def to_frame(records, entities: bool = False, assignments: bool = False):
     """A pandas DataFrame of tagged directives (``Directive`` objects or their dicts, e.g. from a
     batch's output): one row a directive, with ``week_start``/``week_end`` as dates, one
     ``score_<topic>`` column per topic and entity counts per label; with ``entities=True``, one
-    row an entity instead, its attributes as columns, ready for group-by-week."""
+    row an entity instead, its attributes as columns, ready for group-by-week; with
+    ``assignments=True``, one row an assignment: the agency (canonical name, level), its role,
+    its deadline (text and date), the directive's topics and week."""
     import pandas as pd
 
     rows = [_as_dict(r) for r in records]
+    if assignments:
+        return _assignment_frame(rows)
     if entities:
         out = []
         for r in rows:
@@ -107,3 +116,34 @@ def to_frame(records, entities: bool = False):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col])
     return frame
+
+
+def _assignment_frame(rows: list[dict]):
+    import pandas as pd
+
+    out = []
+    for r in rows:
+        ents = r.get("entities") or []
+        deadlines = r.get("deadlines") or []
+        week = (r.get("bulletin") or {}).get("week_start")
+        for a in r.get("assignments") or []:
+            ent = ents[a["agency"]] if 0 <= a["agency"] < len(ents) else {}
+            attrs = _attrs(ent)
+            d = deadlines[a["deadline"]] if a.get("deadline") is not None and a["deadline"] < len(deadlines) else {}
+            out.append({"directive_id": r.get("id"), "source": r.get("source"), "week_start": week,
+                        "date": (r.get("input") or {}).get("date") if isinstance(r.get("input"), dict) else None,
+                        "topics": r.get("topics"), "agency": ent.get("text"),
+                        "agency_canonical": attrs.get("canonical", ent.get("text")), "level": attrs.get("level"),
+                        "role": a.get("role"), "deadline_text": d.get("text"), "deadline": d.get("date")})
+    columns = ["directive_id", "source", "week_start", "date", "topics", "agency", "agency_canonical", "level", "role",
+               "deadline_text", "deadline"]
+    frame = pd.DataFrame(out, columns=columns)
+    for col in ("week_start", "date", "deadline"):
+        frame[col] = pd.to_datetime(frame[col], errors="coerce")
+    return frame
+
+
+def _attrs(ent: dict) -> dict:
+    """Entity attributes as a dict, whether they came as one (JSONL) or as JSON text (Parquet)."""
+    attrs = ent.get("attrs") or {}
+    return json.loads(attrs) if isinstance(attrs, str) else attrs
