@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .markup import GENRES, KINDS, ROLES  # one definition, shared with the authoring tool
 from .taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
@@ -31,7 +32,6 @@ _SPLIT_EDGES = (0.70, 0.85)  # hash < 0.70 train, < 0.85 dev, else test
 _NAME_LABELS = ("AGENCY", "LOCATION")
 _HELD_OUT_SHARE = 0.05   # of eligible forms
 _RARE = 3                # a form named in more records than this is never held out
-KINDS = ("directive", "headline")
 REQUIRED = ("id", "province", "date", "kind", "text", "headline", "topics", "entities")
 
 
@@ -95,6 +95,49 @@ def read_records(paths: Iterable[Path | str] | None = None, problems: list[str] 
 
 
 # ------------------------------------------------------------------ validation
+def genre_of(data: dict) -> str:
+    """The genre a record is written in; records of the first corpus are bulletin items or headlines."""
+    return data.get("genre") or ("headline" if data.get("kind") == "headline" else "bulletin")
+
+
+def _check_structure(data: dict) -> Iterator[str]:
+    """Deadlines and assignments, where a record is annotated with them."""
+    text = data["text"]
+    deadlines = data.get("deadlines", [])
+    if not isinstance(deadlines, list):
+        yield "'deadlines' must be a list"
+        return
+    for k, d in enumerate(deadlines):
+        if not isinstance(d, dict):
+            yield f"deadline {k}: must be an object with start, end, text and date"
+            continue
+        s, e = d.get("start"), d.get("end")
+        if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
+            yield f"deadline {k}: offsets [{s}, {e}) are not inside the text"
+            continue
+        if d.get("text") not in (None, text[s:e]):
+            yield f"deadline {k}: claims {d['text']!r} but the text there is {text[s:e]!r}"
+        day = d.get("date")
+        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(day)):
+            yield f"deadline {k}: date {day!r} is not YYYY-MM-DD or null"
+    entities = data.get("entities", [])
+    assignments = data.get("assignments", [])
+    if not isinstance(assignments, list):
+        yield "'assignments' must be a list"
+        return
+    for k, a in enumerate(assignments):
+        if not isinstance(a, dict):
+            yield f"assignment {k}: must be an object with agency, role and deadline"
+            continue
+        agency, role, bound = a.get("agency"), a.get("role"), a.get("deadline")
+        if not (isinstance(agency, int) and 0 <= agency < len(entities)) or entities[agency].get("label") != "AGENCY":
+            yield f"assignment {k}: agency {agency!r} is not the index of an AGENCY entity"
+        if role not in ROLES:
+            yield f"assignment {k}: role {role!r} is not one of {list(ROLES)}"
+        if bound is not None and not (isinstance(bound, int) and 0 <= bound < len(deadlines)):
+            yield f"assignment {k}: deadline {bound!r} is not the index of a deadline"
+
+
 def check_record(data: dict, taxonomy: Taxonomy) -> Iterator[str]:
     missing = [k for k in REQUIRED if k not in data]
     if missing:
@@ -108,6 +151,10 @@ def check_record(data: dict, taxonomy: Taxonomy) -> Iterator[str]:
         yield "'text' ends with white space (a directive ends at its last non-space character)"
     if data["kind"] not in KINDS:
         yield f"kind {data['kind']!r} is not one of {list(KINDS)}"
+    if data.get("genre") is not None and data["genre"] not in GENRES:
+        yield f"genre {data['genre']!r} is not one of {list(GENRES)}"
+    if "deadlines" in data or "assignments" in data:
+        yield from _check_structure(data)
     if data["headline"] != text.split("\n", 1)[0]:
         yield "'headline' is not the first line of 'text'"
     if data["kind"] == "headline" and "\n" in text:
@@ -292,6 +339,7 @@ def load(paths: Iterable[Path | str] | None = None):
         "province": datasets.Value("string"),
         "date": datasets.Value("string"),
         "kind": datasets.ClassLabel(names=list(KINDS)),
+        "genre": datasets.ClassLabel(names=list(GENRES)),
         "subject": datasets.Value("string"),
         "headline": datasets.Value("string"),
         "text": datasets.Value("string"),
@@ -308,8 +356,9 @@ def load(paths: Iterable[Path | str] | None = None):
         cleaned = [{k: (r.get(k) if k != "entities" else
                         [{"start": e["start"], "end": e["end"], "label": e["label"]} for e in r["entities"]])
                     for k in columns} for r in rows]
-        for row in cleaned:
+        for row, r in zip(cleaned, rows):
             row["subject"] = row["subject"] or ""
+            row["genre"] = genre_of(r)
         parts[split] = datasets.Dataset.from_list(cleaned, features=features)
     return datasets.DatasetDict(parts)
 
