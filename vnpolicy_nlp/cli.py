@@ -122,6 +122,11 @@ def cmd_corpus_stats(args: argparse.Namespace) -> int:
                        ("Distinct entity surfaces per label", "distinct_entities"),
                        ("Entity mentions per label", "entity_mentions"), ("Document numbers per type", "doc_types")):
         print(f"**{title}**: " + ", ".join(f"{k} {v}" for k, v in s[key].items()) + "\n")
+    print("| genre | records | words p10 / median / p90 | records by number of body paragraphs |")
+    print("| --- | ---: | --- | --- |")
+    for name, g in s["genres"].items():
+        paras = ", ".join(f"{k}: {v}" for k, v in g["body_paragraphs"].items())
+        print(f"| {name} | {g['records']} | {g['words_p10']} / {g['words_median']} / {g['words_p90']} | {paras} |")
     return 0
 
 

@@ -395,4 +395,25 @@ def stats(paths: Iterable[Path | str] | None = None) -> dict:
         "entity_mentions": dict(Counter(e["label"] for r in unique for e in r["entities"])),
         "doc_types": dict(doc_types.most_common()),
         "splits": dict(Counter(splits.values())),
+        "genres": genre_shapes(unique),
+        "hard": dict(Counter(f"{genre_of(r)}/{r['hard']}" for r in unique if r.get("hard"))),
+        "author_batches": dict(Counter(r.get("author_batch", "v1") for r in unique)),
+        "with_deadlines_annotated": sum("deadlines" in r for r in unique),
     }
+
+
+def genre_shapes(records: list[dict]) -> dict[str, dict]:
+    """Per genre (and for the first corpus apart): records, words per record (10th, 50th, 90th
+    percentile) and how many records have 1, 2, … body paragraphs: what real text looks like
+    against what was written."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        groups[("v2 " if "genre" in r else "v1 ") + genre_of(r)].append(r)
+    out = {}
+    for name, rows in sorted(groups.items()):
+        words = sorted(len(r["text"].split()) for r in rows)
+        pct = lambda q: words[min(len(words) - 1, int(q * len(words)))]
+        paragraphs = Counter(min(len([p for p in r["text"].split("\n") if p.strip()]) - 1, 15) for r in rows)
+        out[name] = {"records": len(rows), "words_p10": pct(0.1), "words_median": pct(0.5), "words_p90": pct(0.9),
+                     "body_paragraphs": dict(sorted(paragraphs.items()))}
+    return out
