@@ -58,6 +58,9 @@ FAMILY_NAMES = frozenset({
     "lưu", "tăng", "từ", "vương", "châu", "phùng", "thân", "tống", "trương", "nghiêm", "doãn", "kim", "đồng", "lăng",
     "mạc", "nguyên", "ông", "âu", "diệp", "khúc", "lại", "lữ", "phí", "quan", "tiêu", "trình", "ma", "bế",
     "sầm", "vy", "lường", "cầm", "bạc", "điêu", "y", "h", "rơ", "kpă", "siu", "ksor", "nay", "rah",
+    # names of the Central Highlands, the north-west and the Khmer south (Y, H', A, Điểu, K', Thạch, Danh …)
+    "a", "điểu", "k'", "thạch", "danh", "lầu", "mùa", "thào", "chảo", "tẩn", "hờ", "cứ", "sơn", "kha", "lý", "niê",
+    "êban", "mlô", "bkrông", "byă", "kbuôr", "rcom",
 })
 
 #: First syllables of words that name a kind of place ("xã", "cửa khẩu", "sông"): a place span may start with them.

@@ -20,7 +20,7 @@ from .corpus import held_out_names, load_taxonomy, read_records, split_records, 
 from .entities.augment import AugmentConfig, augment_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
-from .evaluation import PRF, brier, novelty_recall, span_scores, topic_scores
+from .evaluation import PRF, brier, ece, novelty_recall, span_scores, topic_scores
 from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
 from .taxonomy import entity_labels
@@ -51,7 +51,7 @@ def entity_training_docs(records: list[dict]) -> list[tuple[list[str], list[str]
     return docs
 
 
-def train_entities(train: list[dict], gazetteers: bool = False, progress: bool = False,
+def train_entities(train: list[dict], gazetteers: bool = True, progress: bool = False,
                    augment: AugmentConfig | None = AugmentConfig(), exclude: set[str] = frozenset()) -> EntityTagger:
     """Train the CRF on ``train`` plus its augmented copies (``augment=None``: none). ``exclude``
     holds the names of the unseen-name split, which no copy may draw."""
@@ -205,6 +205,22 @@ def evaluate_topics(clf: TopicClassifier, records: list[dict], headline_only: bo
     preds = clf.predict(texts)
     out = topic_scores(gold, [p.topics for p in preds], clf.labels)
     out["calibration"] = brier(gold, [p.scores for p in preds], clf.labels)
+    out["ece"] = round(ece(gold, [p.scores for p in preds], clf.labels), 4)
+    return out
+
+
+def topics_by_held_out_genre(train: list[dict], dev: list[dict], records: list[dict],
+                             labels: tuple[str, ...]) -> dict[str, dict]:
+    """Leave one genre out: for each genre, a classifier trained and calibrated without any record
+    of it, scored on every record of it (none of which it saw). How the topics hold on a register
+    the models were not written for."""
+    from .corpus import genre_of
+
+    out = {}
+    for genre in sorted({genre_of(r) for r in records}):
+        held = [r for r in records if genre_of(r) == genre]
+        clf = train_topics([r for r in train if genre_of(r) != genre], [r for r in dev if genre_of(r) != genre], labels)
+        out[genre] = evaluate_topics(clf, held)
     return out
 
 

@@ -39,6 +39,8 @@ _GIVEN = ("An", "Bình", "Chiến", "Dũng", "Đức", "Giang", "Hà", "Hải", 
           "Trang", "Trung", "Tú", "Tuấn", "Tùng", "Vân", "Việt", "Vinh", "Xuân", "Yến", "Chính", "Khải", "Lực", "Sáng")
 _MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Quốc", "Thanh", "Hữu", "Ngọc", "Xuân", "Thế", "Công", "Đình", "Hồng", "Kim",
            "Mạnh", "Trọng", "Anh", "Bá", "Duy", "Tiến", "Phương", "Thu")
+_HIGHLAND_GIVEN = ("Blao", "Khiêm", "Jú", "Lim", "Nhi", "Dăm", "Thuôn", "Wơn", "Kông", "Prông", "Brơm", "Tim")
+_HIGHLAND_FAMILY = ("Niê", "Êban", "Mlô", "Byă", "Bkrông", "Adrơng", "Ktla", "Knul")
 # Invented names in the shapes of neighbours' names (Lao, Khmer, Korean, Japanese, Chinese): syllables, not people.
 _FOREIGN = (("Bun", "Khăm", "Som", "Phết", "Xay", "Vông", "Kẹo", "Sỉ", "Thoong"), ("Xạ", "Phăn", "Đuông", "Sa", "Mày"),
             ("Park", "Kim", "Lee", "Choi", "Jung"), ("Min-ho", "Ji-woo", "Seo-yeon", "Hyun-su"),
@@ -105,7 +107,15 @@ class NamePools:
             else (words[0].lower() if words else "")
 
     def person(self, rng: random.Random) -> str:
-        if rng.random() < 0.1:
+        draw = rng.random()
+        if draw < 0.08:  # names of the Central Highlands, the north-west and the Khmer south, in their shapes
+            return rng.choice((f"Y {rng.choice(_HIGHLAND_GIVEN)} {rng.choice(_HIGHLAND_FAMILY)}",
+                               f"H'{rng.choice(_HIGHLAND_GIVEN)} {rng.choice(_HIGHLAND_FAMILY)}",
+                               f"{rng.choice(('Ksor', 'Rơ Châm', 'Siu', 'Điểu', 'Kpă'))} {rng.choice(_HIGHLAND_GIVEN)}",
+                               f"{rng.choice(('Sùng', 'Giàng', 'Lầu', 'Vàng', 'Thào', 'Mùa'))} A {rng.choice(_GIVEN)}",
+                               f"{rng.choice(('Thạch', 'Danh', 'Kim', 'Sơn'))} {rng.choice(('Sa', 'Sô', 'Ra', 'Phước', 'Thol'))} "
+                               f"{rng.choice(('Rin', 'Pha', 'Ny', 'Kha', 'Đa'))}"))
+        if draw < 0.18:
             first, second = (_FOREIGN[k] for k in rng.choice(((0, 1), (2, 3), (4, 5))))
             return f"{rng.choice(first)} {rng.choice(second)}"
         family = rng.choice(sorted(FAMILY_NAMES - {"văn", "y", "h", "rơ", "nay", "ma"})).capitalize()

@@ -82,10 +82,14 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
                 e -= 1
         if label == "AGENCY":  # a title fused in front stays out ("Chủ tịch UBND tỉnh" → "UBND tỉnh")
             s = _skip_title(text, s, e)
+            e = _extend_header(text, s, e)
+            if _inside_law_title(text, s, e):
+                continue
         elif label == "LOCATION":  # a place starts at its name or its type word ("xã", "cửa khẩu", "sông")
             s = _skip_lowercase_lead(text, s, e)
-            if not any(ch.isupper() or ch.isdigit() for ch in text[s:e]) or _UNIT_ONLY.match(text[s:e]):
-                continue  # a unit word alone ("Tỉnh" of "Tỉnh ủy") names no place
+            if not any(ch.isupper() or ch.isdigit() for ch in text[s:e]) or _UNIT_ONLY.match(text[s:e]) \
+                    or _ARTICLE.match(text[s:e]):
+                continue  # a unit word alone ("Tỉnh" of "Tỉnh ủy") or an article ("Điều 1") names no place
         if e > s:
             out.append((s, e, label))
     return sorted(out)
@@ -97,6 +101,29 @@ _PLACE_TYPES = PLACE_TYPE_WORDS
 _CONNECTORS = CONNECTORS
 _PROVINCE_NAMED = re.compile(rf"(?:{alternation(unit_words('province', 'city'))})\s+(.+)$", re.I)
 _UNIT_ONLY = re.compile(rf"^(?:{alternation(unit_words())})$", re.IGNORECASE)
+
+
+_ARTICLE = re.compile(r"^(?:Điều|Khoản|Mục|Chương|Phần)\s+\w+$")
+_CAPS_WORD = re.compile(r"[^\W\d_a-zà-ỹđ]+(?=[\s,]|$)")
+_LAW_TITLE = re.compile(r"\b(?:Luật|Bộ luật|Pháp lệnh)(?:\s+[A-ZĐÀ-Ỹa-zà-ỹđ,&]+){1,8}\s+$")
+
+
+def _extend_header(text: str, s: int, e: int) -> int:
+    """A capitalised header runs to the end of its capitals: "ỦY BAN NHÂN DÂN TỈNH" + " BẠC LIÊU"."""
+    if not text[s:e].isupper() or len(text[s:e]) < 6:
+        return e
+    pos = e
+    while True:
+        m = re.match(r" ([^\W\d_]+)", text[pos:pos + 30])
+        if not m or not m.group(1).isupper():
+            return pos
+        pos += m.end()
+
+
+def _inside_law_title(text: str, s: int, e: int) -> bool:
+    """Bodies named in the title of a law ("Luật Tổ chức HĐND và UBND") are not agencies of the text."""
+    before = text[max(0, s - 60):s]
+    return not before.rstrip().endswith((",", ";", ":")) and bool(_LAW_TITLE.search(before))
 
 
 _HARD_BREAK = re.compile(r"\n\s*\n|(?<=[.;:!?])[ \t]*\n")
