@@ -25,7 +25,7 @@ def test_augmented_copies_keep_exact_spans_and_never_draw_held_out_names():
     records = [r.data for r in read_records()][:200]
     held = {surface_key(r["text"][e["start"]:e["end"]]) for r in records[:40] for e in r["entities"]
             if e["label"] in ("AGENCY", "LOCATION")}
-    copies = augment_records(records, AugmentConfig(swap=1.0, abbreviate=0.5, caps_headline=0.3), exclude=held)
+    copies = augment_records(records, AugmentConfig(swap=1.0, abbreviate=0.5, caps_headline=0.3, share=1.0), exclude=held)
     assert len(copies) == len(records)
     changed = 0
     for orig, copy in zip(records, copies):

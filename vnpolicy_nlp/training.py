@@ -52,11 +52,13 @@ def entity_training_docs(records: list[dict]) -> list[tuple[list[str], list[str]
 
 
 def train_entities(train: list[dict], gazetteers: bool = True, progress: bool = False,
-                   augment: AugmentConfig | None = AugmentConfig(), exclude: set[str] = frozenset()) -> EntityTagger:
+                   augment: AugmentConfig | None = AugmentConfig(), exclude: set[str] = frozenset(),
+                   **crf_params) -> EntityTagger:
     """Train the CRF on ``train`` plus its augmented copies (``augment=None``: none). ``exclude``
-    holds the names of the unseen-name split, which no copy may draw."""
+    holds the names of the unseen-name split, which no copy may draw; ``crf_params`` override
+    :class:`CRFTagger`'s (``max_iterations``, ``c1``, ``c2``)."""
     docs = list(train) + (augment_records(train, augment, exclude) if augment else [])
-    crf = CRFTagger(gazetteers=gazetteers).fit(entity_training_docs(docs), progress=progress)
+    crf = CRFTagger(gazetteers=gazetteers, **crf_params).fit(entity_training_docs(docs), progress=progress)
     return EntityTagger(crf=crf, mode="full")
 
 
@@ -199,10 +201,14 @@ def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], **
     return TopicClassifier(labels, **params).fit(texts, ys).calibrate([r["text"] for r in dev], [r["topics"] for r in dev])
 
 
+def topic_predictions(clf: TopicClassifier, records: list[dict], headline_only: bool = False) -> list:
+    """The classifier's :class:`TopicPrediction` of each record (of its headline alone if asked)."""
+    return clf.predict([r["headline"] if headline_only else r["text"] for r in records])
+
+
 def evaluate_topics(clf: TopicClassifier, records: list[dict], headline_only: bool = False) -> dict:
-    texts = [r["headline"] if headline_only else r["text"] for r in records]
     gold = [r["topics"] for r in records]
-    preds = clf.predict(texts)
+    preds = topic_predictions(clf, records, headline_only)
     out = topic_scores(gold, [p.topics for p in preds], clf.labels)
     out["calibration"] = brier(gold, [p.scores for p in preds], clf.labels)
     out["ece"] = round(ece(gold, [p.scores for p in preds], clf.labels), 4)
@@ -210,17 +216,17 @@ def evaluate_topics(clf: TopicClassifier, records: list[dict], headline_only: bo
 
 
 def topics_by_held_out_genre(train: list[dict], dev: list[dict], records: list[dict],
-                             labels: tuple[str, ...]) -> dict[str, dict]:
+                             labels: tuple[str, ...]) -> dict[str, tuple[TopicClassifier, list[dict]]]:
     """Leave one genre out: for each genre, a classifier trained and calibrated without any record
-    of it, scored on every record of it (none of which it saw). How the topics hold on a register
-    the models were not written for."""
+    of it, with every record of it (none of which it saw) to score it on. How the topics hold on a
+    register the models were not written for."""
     from .corpus import genre_of
 
     out = {}
     for genre in sorted({genre_of(r) for r in records}):
         held = [r for r in records if genre_of(r) == genre]
         clf = train_topics([r for r in train if genre_of(r) != genre], [r for r in dev if genre_of(r) != genre], labels)
-        out[genre] = evaluate_topics(clf, held)
+        out[genre] = (clf, held)
     return out
 
 

@@ -49,7 +49,8 @@ _FOREIGN = (("Bun", "Khăm", "Som", "Phết", "Xay", "Vông", "Kẹo", "Sỉ", "
 
 @dataclass(frozen=True)
 class AugmentConfig:
-    copies: int = 1            # augmented copies per training record
+    copies: int = 1            # augmented copies per training record …
+    share: float = 0.6         # … for this share of the records (training time grows with the copies)
     swap: float = 0.6          # chance that a name span is swapped
     abbreviate: float = 0.3    # dotted unit word for a place or agency that allows one
     short_form: float = 0.5    # hyphenated/acronym form of a department that has one
@@ -242,9 +243,10 @@ def augment_record(rec: dict, pools: NamePools, cfg: AugmentConfig, rng: random.
 
 def augment_records(records: list[dict], cfg: AugmentConfig = AugmentConfig(),
                     exclude: set[str] = frozenset()) -> list[dict]:
-    """``cfg.copies`` augmented copies of each record (training split only, never stored)."""
+    """``cfg.copies`` augmented copies of a ``cfg.share`` of the records (training split only, never stored)."""
     if cfg.copies <= 0 or not records:
         return []
     rng = random.Random(cfg.seed)
     pools = NamePools(records, exclude)
-    return [augment_record(rec, pools, cfg, rng) for _ in range(cfg.copies) for rec in records]
+    return [augment_record(rec, pools, cfg, rng) for _ in range(cfg.copies) for rec in records
+            if rng.random() < cfg.share]

@@ -84,7 +84,7 @@ class CRFTagger:
     gazetteers: bool = False
     c1: float = 0.05
     c2: float = 0.05
-    max_iterations: int = 120
+    max_iterations: int = 80
     model_bytes: bytes = b""
     _tagger: object = field(default=None, repr=False)
 

@@ -75,6 +75,11 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
             e -= 1
         if e <= s or any(a < e and s < b for a, b in numbers):
             continue
+        open_at = text.rfind("(", s, e)
+        if open_at > s and ")" not in text[open_at:e]:  # an unclosed bracket: the name ends before it
+            e = open_at
+            while e > s and text[e - 1] in _TRIM:
+                e -= 1
         cut = _hard_break(text, s, e)
         if cut is not None:  # a name runs across a soft line wrap, never across a paragraph
             e = cut
