@@ -143,21 +143,21 @@ def main(argv: list[str] | None = None) -> int:
     for title, records, head_only in sets:
         texts = [r["headline"] if head_only else r["text"] for r in records]
         gold = [r["topics"] for r in records]
-        ours = topic_scores(gold, [p.topics for p in topics.predict(texts)], topics.labels)
-        base = topic_scores(gold, keyword_baseline(texts, taxonomy.cues), topics.labels)
+        ours = topic_scores(gold, [p.topics for p in topics.predict_topics(texts)], tuple(topics.classes_))
+        base = topic_scores(gold, keyword_baseline(texts, taxonomy.cues), tuple(topics.classes_))
         trows.append([title, len(records), f"{ours['macro_f1']:.3f}", f"{ours['exact_set_accuracy']:.3f}",
                       f"{base['macro_f1']:.3f}", f"{base['exact_set_accuracy']:.3f}"])
     print(format_table(trows, ["records", "n", "classifier F1", "classifier exact", "keywords F1", "keywords exact"]))
 
     texts = [r["text"] for r in test]
-    preds = topics.predict(texts)
-    per = topic_scores([r["topics"] for r in test], [p.topics for p in preds], topics.labels)["per_label"]
+    preds = topics.predict_topics(texts)
+    per = topic_scores([r["topics"] for r in test], [p.topics for p in preds], tuple(topics.classes_))["per_label"]
     from vnpolicy_nlp.evaluation import brier
 
-    cal = brier([r["topics"] for r in test], [p.scores for p in preds], topics.labels)
+    cal = brier([r["topics"] for r in test], [p.scores for p in preds], tuple(topics.classes_))
     print("\n## Topics per label, test split (all records)\n")
     print(format_table([[l, f"{per[l]['precision']:.3f}", f"{per[l]['recall']:.3f}", f"{per[l]['f1']:.3f}",
-                         per[l]["support"], f"{cal['brier'][l]:.4f}", f"{topics.thresholds[l]:.2f}"] for l in topics.labels],
+                         per[l]["support"], f"{cal['brier'][l]:.4f}", f"{topics.thresholds[l]:.2f}"] for l in tuple(topics.classes_)],
                        ["topic", "P", "R", "F1", "support", "Brier", "threshold"]))
     print("\nReliability (all topics pooled): " + ", ".join(
         f"{row['bin']}: {row['observed'] if row['observed'] is not None else '-'} (n={row['n']})" for row in cal["reliability"]))

@@ -29,6 +29,8 @@ class Directive:
     topics: list[str] | None = None
     topic_scores: dict[str, float] | None = None
     entities: list[dict[str, Any]] | None = None
+    #: Results of components beyond entities and topics, by output key (added to ``to_dict``).
+    extensions: dict[str, Any] = field(default_factory=dict)
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
     _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
     _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
@@ -77,6 +79,8 @@ class Directive:
             out["topic_scores"] = dict(self.topic_scores or {})
         if self.entities is not None:
             out["entities"] = [dict(e) for e in self.entities]
+        for key, value in self.extensions.items():
+            out.setdefault(key, value)
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
         if self.input is not None:
