@@ -25,7 +25,8 @@ class Pipeline:
     """Normalise, split, then run the model set's components (entities, topics, …).
 
     Create it with :func:`vnpolicy_nlp.load`. A pipeline always has a checked model set: without
-    one it raises :class:`~vnpolicy_nlp.modelset.ModelSetError`, never tags with nothing.
+    one it raises :class:`~vnpolicy_nlp.modelset.ModelSetError`, never tags with nothing
+    (``required`` is accepted for older callers; a set is always required).
     """
 
     def __init__(self, model_dir: Path | str | None = None, *, required: bool = True):
