@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-__all__ = ["Doc", "Component", "register", "component_class", "registered", "COMPONENTS"]
+__all__ = ["Doc", "Component", "register", "component_class", "registered", "run", "COMPONENTS"]
 
 
 @dataclass
