@@ -44,11 +44,13 @@ def worker_peak_mb(paths: list[Path]) -> float:
     this process (underthesea, the benchmarks above) is counted."""
     import tempfile
 
-    code = ("import resource, sys\n"
+    # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's peak.
+    code = ("import re, sys\n"
             "from vnpolicy_nlp.batch import plan_shards, tag_shard\n"
             "for shard in plan_shards(sys.argv[2:]):\n"
             "    tag_shard(shard, sys.argv[1], 'jsonl', None)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+            "status = open('/proc/self/status').read()\n"
+            "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024)\n")
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run([sys.executable, "-c", code, tmp, *map(str, paths)],
                              capture_output=True, text=True, check=True, cwd=ROOT)

@@ -194,8 +194,6 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
 
 def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None, model_hash: str | None = None) -> ShardResult:
     """Tag one shard and write it atomically (errors first, then the shard file)."""
-    import resource
-
     t0 = time.perf_counter()
     nlp = _pipeline(model, model_hash)
     result = ShardResult(shard.index)
@@ -227,8 +225,23 @@ def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None, model_has
         pq.write_table(records_to_arrow(rows), tmp)
     os.replace(tmp, target)
     result.seconds = time.perf_counter() - t0
-    result.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result.peak_rss_mb = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM where /proc has it (ru_maxrss also counts the
+    peak of the process it was forked from)."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
