@@ -47,7 +47,8 @@ class TopicComponent(Component):
 
     def pipe(self, docs: list[Doc]) -> list[Doc]:
         if docs:
-            for doc, pred in zip(docs, self.scorer.predict_topics([d.text for d in docs])):
+            # a Doc's text is already normalised: the scorer does not normalise it again
+            for doc, pred in zip(docs, self.scorer.predict_topics([d.text for d in docs], normalized=True)):
                 doc.topics, doc.topic_scores = pred.topics, pred.scores
         return docs
 

@@ -24,9 +24,11 @@ __all__ = ["TopicScorer", "TopicPrediction", "read_topic_files", "split_headline
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 
 
-def split_headline(text: str) -> tuple[str, str]:
-    """(headline, body) of a directive's text, normalised and lower-cased for features."""
-    canon = normalize(text).text.lower().strip()
+def split_headline(text: str, normalized: bool = False) -> tuple[str, str]:
+    """(headline, body) of a directive's text, normalised and lower-cased for features.
+    ``normalized``: the text is already in canonical form (normalisation is idempotent), so it
+    is not normalised again."""
+    canon = (text if normalized else normalize(text).text).lower().strip()
     head, _, body = canon.partition("\n")
     return head, body
 
@@ -82,10 +84,11 @@ class _Vocabulary:
 
     def features(self, grams: list[str], weight: float) -> tuple[list[int], list[float]]:
         """Columns and values of sublinear TF-IDF, l2-normalised, times ``weight`` (float32 like scikit-learn)."""
-        counts = Counter(g for g in grams if g in self.index)
+        counts = Counter(map(self.index.get, grams))
+        counts.pop(None, None)  # n-grams outside the vocabulary
         if not counts:
             return [], []
-        cols = [self.index[g] for g in counts]
+        cols = list(counts)
         tf = np.log(np.array(list(counts.values()), dtype=np.float32)) + np.float32(1)
         vals = tf * self.idf[cols]
         norm = np.sqrt(np.sum(vals * vals, dtype=np.float32), dtype=np.float32)
@@ -114,7 +117,8 @@ class TopicScorer:
                 raise ValueError(f"{name} vocabulary has {len(terms)} terms but {len(idf)} idf weights")
             self.vocabularies[name] = _Vocabulary({t: i for i, t in enumerate(terms)}, idf, offset)
             offset += len(terms)
-        self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
+        self.coef = np.asarray(arrays["coef"], dtype=np.float64)
+        self._coef_rows = np.ascontiguousarray(self.coef.T)  # one row a feature: gathered per text
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
         if self.coef.shape != (len(self.labels), offset) or self.intercept.shape != (len(self.labels),):
             raise ValueError(f"weights have shape {self.coef.shape} and {self.intercept.shape}; expected "
@@ -126,8 +130,8 @@ class TopicScorer:
     def from_files(cls, files: dict[str, bytes]) -> "TopicScorer":
         return cls(*read_topic_files(files))
 
-    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        head, body = split_headline(text)
+    def _features(self, text: str, normalized: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        head, body = split_headline(text, normalized)
         v = self.vocabularies
         cols, vals = v["head"].features(_word_ngrams(head), self.headline_weight)
         c, x = v["body"].features(_word_ngrams(body), 1.0)
@@ -139,15 +143,16 @@ class TopicScorer:
             vals += x
         return np.array(cols, dtype=np.int64), np.array(vals, dtype=np.float32)
 
-    def decision(self, texts: list[str]) -> np.ndarray:
+    def decision(self, texts: list[str], normalized: bool = False) -> np.ndarray:
         out = np.empty((len(texts), len(self.labels)))
         for i, text in enumerate(texts):
-            cols, vals = self._features(text)
-            out[i] = self.coef[:, cols] @ vals.astype(np.float64) + self.intercept
+            cols, vals = self._features(text, normalized)
+            out[i] = vals.astype(np.float64) @ self._coef_rows[cols] + self.intercept
         return out
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        D = self.decision(texts)
+    def predict_proba(self, texts: list[str], normalized: bool = False) -> np.ndarray:
+        """Calibrated probabilities; ``normalized``: the texts are already in canonical form."""
+        D = self.decision(texts, normalized)
         P = np.zeros_like(D)
         for j, ab in enumerate(self.platt):
             if not self.trained[j]:
@@ -156,9 +161,9 @@ class TopicScorer:
             P[:, j] = 1.0 / (1.0 + np.exp(-z))
         return P
 
-    def predict_topics(self, texts: list[str]):
+    def predict_topics(self, texts: list[str], normalized: bool = False) -> list[TopicPrediction]:
         out = []
-        for row in self.predict_proba(texts):
+        for row in self.predict_proba(texts, normalized):
             scores = {label: round(float(p), 4) for label, p in zip(self.labels, row)}
             topics = [label for label, p in zip(self.labels, row) if p >= self.thresholds[label]]
             out.append(TopicPrediction(topics, scores))
