@@ -4,12 +4,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXAMPLE := corpora/pages/example.txt
 
-.PHONY: run test install train bench clean
+.PHONY: run test install train bench wheel clean
 
-$(STAMP): pyproject.toml
+# pyproject.toml gives ranges; constraints.txt pins the exact versions `make` and CI use.
+$(STAMP): pyproject.toml constraints.txt setup.py
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -23,5 +24,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/throughput.py
 
+# The wheel carries the bundled model set and the taxonomy: pip install dist/vnpolicy_nlp-*.whl
+wheel: $(STAMP)
+	$(PY) -m build --no-isolation --outdir dist .
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -49,10 +49,10 @@ def topic_cv(pool: list[dict], labels: tuple[str, ...], params: dict, k: int = 4
         clf = TopicClassifier(labels, **params).fit(texts, ys).calibrate([r["text"] for r in cal],
                                                                           [r["topics"] for r in cal])
         gold = [r["topics"] for r in held]
-        s = topic_scores(gold, [p.topics for p in clf.predict([r["text"] for r in held])], labels)
+        s = topic_scores(gold, [p.topics for p in clf.predict_topics([r["text"] for r in held])], labels)
         f1.append(s["macro_f1"])
         exact.append(s["exact_set_accuracy"])
-        heads.append(topic_scores(gold, [p.topics for p in clf.predict([r["headline"] for r in held])],
+        heads.append(topic_scores(gold, [p.topics for p in clf.predict_topics([r["headline"] for r in held])],
                                   labels)["macro_f1"])
     return float(np.mean(f1)), float(np.mean(exact)), float(np.mean(heads))
 

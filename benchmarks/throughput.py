@@ -38,6 +38,25 @@ def import_and_load_seconds() -> float:
     return float(out.stdout.strip())
 
 
+def worker_peak_mb(paths: list[Path]) -> float:
+    """Peak memory of one batch worker: a fresh process does what a worker of ``vnpolicy batch``
+    does (load the pipeline, tag every shard, write it) and reports its own peak, so nothing of
+    this process (underthesea, the benchmarks above) is counted."""
+    import tempfile
+
+    # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's peak.
+    code = ("import re, sys\n"
+            "from vnpolicy_nlp.batch import plan_shards, tag_shard\n"
+            "for shard in plan_shards(sys.argv[2:]):\n"
+            "    tag_shard(shard, sys.argv[1], 'jsonl', None)\n"
+            "status = open('/proc/self/status').read()\n"
+            "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024)\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", code, tmp, *map(str, paths)],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def batch_rows(paths: list[Path], copies: int) -> list[tuple[int, float, float]]:
     """Time ``vnpolicy batch`` with 1 and 2 workers on ``copies`` copies of every page."""
     import shutil
@@ -109,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("normalise + split + tokenize", best_of(args.repeat, split_and_tokenize), chars))
     if nlp.entities is not None:
         rows.append(("stage: entities", best_of(args.repeat, lambda: [nlp.entities.tag(d) for d in directives]), chars))
-        rows.append(("stage: topics", best_of(args.repeat, lambda: nlp.topics.predict(directives)), chars))
+        topics = nlp.get("topics") if hasattr(nlp, "get") else None
+        score = topics.scorer.predict_topics if topics is not None else nlp.topics.predict
+        rows.append(("stage: topics", best_of(args.repeat, lambda: score(directives)), chars))
     rows.append(("vnpolicy full pipeline (tag_bulletin)", best_of(args.repeat, lambda: [nlp.tag_bulletin(p) for p in pages]),
                  chars))
     rows.append(("  the same, with word tokens (--tokens)",
@@ -133,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
           f"at the measured {per_worker:.1f} pages/s per worker with 2 workers:")
     for n in (1, 8, 64):
         print(f"  {n:>2} Dask workers: {national / (per_worker * n) / 3600:6.2f} h")
-    print(f"\nimport + load models + first call, fresh process: {import_and_load_seconds():.2f} s")
+    loads = sorted(import_and_load_seconds() for _ in range(5))
+    print(f"\nimport + load models + first call, fresh process: {loads[2]:.2f} s (median of 5; "
+          f"min {loads[0]:.2f}, max {loads[-1]:.2f})")
     print(f"peak memory of this process (pipeline and underthesea): "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
-          f"of the largest batch worker: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+          f"of one batch worker tagging every page: {worker_peak_mb(paths):.0f} MB")
     return 0
 
 

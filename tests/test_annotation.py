@@ -166,9 +166,11 @@ def test_a_killed_training_leaves_the_old_set_loadable(tmp_path):
     assert modelset.verify(target)
 
 
-def test_the_trust_warning_is_in_the_readme():
-    readme = (CORPUS_DIR.parent / "README.md").read_text(encoding="utf-8")
-    assert "load sets only from places you trust" in readme
+def test_the_readme_says_model_sets_are_data_and_what_is_refused():
+    """Sets are no longer pickles (issue 14): the README says so, and says what a loader refuses."""
+    readme = " ".join((CORPUS_DIR.parent / "README.md").read_text(encoding="utf-8").split())
+    assert "Model sets are data, not pickles" in readme and "Loading a set runs no code from it" in readme
+    assert "load sets only from places you trust" not in readme
 
 
 def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, capsys):

@@ -126,3 +126,48 @@ def test_other_settings_into_the_same_folder_are_refused(archive, reference, tmp
     (tmp_path / "file").write_text("x")
     with pytest.raises(BatchError, match="is a file"):
         vp.batch.run([str(archive)], tmp_path / "file", workers=1, progress=False)
+
+
+def test_the_run_pins_its_model_set_and_a_resume_with_another_is_refused(archive, reference, tmp_path):
+    from vnpolicy_nlp.modelset import BUNDLED, read_set
+
+    out, summary = reference
+    pinned = read_set(BUNDLED).sha256
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["model_set"]["sha256"] == pinned == summary.model_set["sha256"]
+    assert json.loads((out / "plan.json").read_text())["model_set"]["sha256"] == pinned
+    other = tmp_path / "other-set"
+    shutil.copytree(BUNDLED, other)
+    m = json.loads((other / "manifest.json").read_text())
+    m["created"] = "2099-01-01T00:00:00+00:00"  # same files, another set: another hash
+    (other / "manifest.json").write_text(json.dumps(m))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for p in PAGES[:2]:
+        shutil.copy(p, pages / p.name)
+    first = tmp_path / "out"
+    vp.batch.run([str(pages)], first, workers=1, shard_size=1, progress=False)
+    (first / "shard-00001.jsonl").unlink()  # as if the run had stopped before its last shard
+    (first / "manifest.json").unlink()
+    with pytest.raises(BatchError, match=r"was started with model set [0-9a-f]{12}….*would use model set"):
+        vp.batch.run([str(pages)], first, workers=1, shard_size=1, model=str(other), progress=False)
+    resumed = vp.batch.run([str(pages)], first, workers=1, shard_size=1, progress=False)
+    assert resumed.shards_skipped == 1 and resumed.model_set["sha256"] == pinned
+
+
+def test_a_worker_refuses_a_set_that_changed_under_it(tmp_path):
+    from vnpolicy_nlp.batch import plan_shards, tag_shard
+
+    shard = plan_shards([str(PAGES[0])])[0]
+    with pytest.raises(BatchError, match="model set changed during the run"):
+        tag_shard(shard, str(tmp_path), "jsonl", None, model_hash="0" * 64)
+    assert not list(tmp_path.glob("shard-*"))
+
+
+def test_the_dask_engine_without_the_extra_says_how_to_install_it(archive, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    with pytest.raises(BatchError, match=r"pip install 'vnpolicy-nlp\[dask\]'"):
+        vp.batch.run([str(archive)], tmp_path, engine="dask", workers=1, progress=False)

@@ -1,5 +1,6 @@
 """`vnpolicy tag` as CONTRACT.md describes it, including bad input."""
 import json
+import shutil
 import subprocess
 import sys
 
@@ -78,13 +79,14 @@ def test_explain_names_the_terms_behind_each_topic(page_file, capsys):
 
 
 def test_a_damaged_model_set_is_refused_with_the_file_named(tmp_path, page_file, capsys):
+    from vnpolicy_nlp.modelset import BUNDLED
+
     bad = tmp_path / "set"
-    bad.mkdir()
-    (bad / "manifest.json").write_text('{"files": {"entities.joblib": "00"}}', encoding="utf-8")
-    (bad / "entities.joblib").write_bytes(b"not a model")
+    shutil.copytree(BUNDLED, bad)
+    (bad / "entities.crfsuite").write_bytes(b"not a model")
     code = main(["tag", "--model", str(bad), str(page_file)])
     err = capsys.readouterr().err
-    assert code == 2 and "entities.joblib" in err and "does not match the manifest" in err
+    assert code == 2 and "entities.crfsuite" in err and "does not match the manifest" in err
 
 
 BAD = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import check_record, load_taxonomy
+from .ids import imported_record_id
 from .record import Directive
 from .taxonomy import entity_labels
 
@@ -216,7 +217,7 @@ def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportRe
             continue
         entities.sort(key=lambda x: (x["start"], x["end"]))
         record = {
-            "id": str(meta.get("id") or f"{prefix}-{where}"),
+            "id": str(meta.get("id") or imported_record_id(prefix, where)),
             "province": meta.get("province") or "",
             "date": meta.get("date") or "",
             "kind": "directive" if "\n" in text.strip() else "headline",

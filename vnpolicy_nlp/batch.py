@@ -68,6 +68,7 @@ class ShardResult:
     directives: int = 0
     errors: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # of the worker process that tagged it
 
 
 @dataclass
@@ -81,6 +82,8 @@ class BatchSummary:
     seconds: float
     engine: str
     workers: int
+    model_set: dict | None = None  # path, sha256 and creation time of the set that tagged every shard
+    worker_peak_rss_mb: float | None = None  # largest worker of this run (None when every shard was done before)
 
     def __str__(self) -> str:
         return (f"{self.pages:,} pages, {self.directives:,} directives, {self.errors} errors in {self.seconds:.1f} s "
@@ -142,12 +145,27 @@ def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8
 _PIPELINES: dict = {}
 
 
-def _pipeline(model: str | None):
+def _pipeline(model: str | None, model_hash: str | None = None):
+    """The worker's pipeline, loaded once; refuses a set other than the one the plan pinned."""
     from .pipeline import load
 
     if model not in _PIPELINES:
         _PIPELINES[model] = load(model)
-    return _PIPELINES[model]
+    nlp = _PIPELINES[model]
+    if model_hash is not None and nlp.model_hash != model_hash:
+        raise BatchError(f"{nlp.model_dir}: the model set changed during the run (sha256 {nlp.model_hash[:12]}…, "
+                         f"the plan pinned {model_hash[:12]}…); finished shards are kept; rerun with the pinned set")
+    return nlp
+
+
+def model_identity(model: str | None) -> dict:
+    """Which set a run uses: its folder, the sha256 of its manifest and when it was made."""
+    from .modelset import find_bundled, read_set
+
+    path = Path(model) if model else find_bundled()
+    model_set = read_set(path)
+    return {"path": str(path.resolve()), "sha256": model_set.sha256, "created": model_set.manifest.get("created"),
+            "components": model_set.component_names}
 
 
 def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
@@ -173,10 +191,10 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
 
 
-def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardResult:
+def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None, model_hash: str | None = None) -> ShardResult:
     """Tag one shard and write it atomically (errors first, then the shard file)."""
     t0 = time.perf_counter()
-    nlp = _pipeline(model)
+    nlp = _pipeline(model, model_hash)
     result = ShardResult(shard.index)
     rows: list[dict] = []
     for unit in shard.units:
@@ -206,7 +224,23 @@ def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardR
         pq.write_table(records_to_arrow(rows), tmp)
     os.replace(tmp, target)
     result.seconds = time.perf_counter() - t0
+    result.peak_rss_mb = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM where /proc has it (ru_maxrss also counts the
+    peak of the process it was forked from)."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -253,6 +287,12 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         raise BatchError(f"format {format!r} is not one of {FORMATS}")
     if engine not in ENGINES:
         raise BatchError(f"engine {engine!r} is not one of {ENGINES}")
+    if engine == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None or importlib.util.find_spec("dask") is None:
+            raise BatchError("the dask engine needs Dask and distributed, which are an extra: "
+                             "pip install 'vnpolicy-nlp[dask]' (or use --engine local)")
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     out = Path(out)
@@ -260,10 +300,7 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         raise BatchError(f"{out}: is a file; --out names a folder for the shards")
     out.mkdir(parents=True, exist_ok=True)
     model = str(Path(model).resolve()) if model else None
-    if model:
-        from .modelset import verify
-
-        verify(Path(model))
+    identity = model_identity(model)  # checks the whole set before any work
     missing: list[dict] = []
     shards = plan_shards(inputs, input_kind, shard_size, missing=missing)
     if not shards:
@@ -273,11 +310,11 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         for stale in out.glob("*.tmp-*"):
             stale.unlink()
         plan = {"settings": {"format": format, "model": model, "input": input_kind, "shard_size": shard_size},
+                "model_set": {"sha256": identity["sha256"], "path": identity["path"]},
                 "shards": {s.name: s.key() for s in shards}}
         previous = _read_plan(out)
-        if previous is not None and previous != plan:
-            raise BatchError(f"{out}: holds the output of a run with other inputs or settings (inputs, --model, "
-                             "--format, --input or --shard-size); rerun with the same ones, or use an empty --out")
+        if previous is not None:
+            _check_resume(out, previous, plan)
         _atomic_write_text(out / "plan.json", json.dumps(plan, indent=1))
         pending = [s for s in shards if not (out / f"{s.name}.{format}").exists()]
         skipped = len(shards) - len(pending)
@@ -285,16 +322,32 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         bar = _progress(total_units, progress)
         results: list[ShardResult] = []
         done_units = 0
-        for res in _execute(pending, str(out), format, model, workers, engine, scheduler):
+        for res in _execute(pending, str(out), format, model, identity["sha256"], workers, engine, scheduler):
             results.append(res)
             n = len(next(s for s in pending if s.index == res.index).units)
             done_units += n
             bar.update(n)
         bar.close()
-        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing)
+        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing, identity,
+                          max((r.peak_rss_mb for r in results), default=None))
     if progress:
         print(f"vnpolicy batch: {summary}", file=sys.stderr)
     return summary
+
+
+def _check_resume(out: Path, previous: dict, plan: dict) -> None:
+    """A rerun continues a run only with the same inputs, settings and model set."""
+    before = previous.get("model_set") or {}
+    if before.get("sha256") != plan["model_set"]["sha256"]:
+        was = (f"model set {before['sha256'][:12]}… ({before.get('path')})" if before.get("sha256")
+               else "a model set it did not record")
+        raise BatchError(f"{out}: was started with {was}; this run would use model set "
+                         f"{plan['model_set']['sha256'][:12]}… ({plan['model_set']['path']}). Shards tagged by two "
+                         "different sets would be mixed, so it is refused: rerun with the first set (--model), or "
+                         "use an empty --out")
+    if {k: v for k, v in previous.items() if k != "model_set"} != {k: v for k, v in plan.items() if k != "model_set"}:
+        raise BatchError(f"{out}: holds the output of a run with other inputs or settings (inputs, --model, "
+                         "--format, --input or --shard-size); rerun with the same ones, or use an empty --out")
 
 
 def _read_plan(out: Path) -> dict | None:
@@ -314,12 +367,12 @@ def _progress(total: int, enabled: bool):
                 bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]")
 
 
-def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers: int, engine: str,
-             scheduler: str | None) -> Iterator[ShardResult]:
+def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, model_hash: str, workers: int,
+             engine: str, scheduler: str | None) -> Iterator[ShardResult]:
     if not shards:
         return
     if engine == "dask":
-        yield from _execute_dask(shards, out, fmt, model, workers, scheduler)
+        yield from _execute_dask(shards, out, fmt, model, model_hash, workers, scheduler)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -328,7 +381,7 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(tag_shard, shard, out, fmt, model) for shard in shards]
+            futures = [pool.submit(tag_shard, shard, out, fmt, model, model_hash) for shard in shards]
             for fut in as_completed(futures):
                 yield fut.result()
     except BrokenProcessPool:
@@ -337,8 +390,12 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers
                          "kept, so rerunning continues where it stopped") from None
 
 
-def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[ShardResult]:
-    from distributed import Client, LocalCluster, as_completed
+def _execute_dask(shards, out, fmt, model, model_hash, workers, scheduler) -> Iterator[ShardResult]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise BatchError("the dask engine needs Dask and distributed, which are an extra: "
+                         "pip install 'vnpolicy-nlp[dask]' (or use --engine local)") from None
 
     cluster = None
     if scheduler:
@@ -350,7 +407,7 @@ def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[Shard
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(tag_shard, shards, out_dir=out, fmt=fmt, model=model, pure=False)
+        futures = client.map(tag_shard, shards, out_dir=out, fmt=fmt, model=model, model_hash=model_hash, pure=False)
         for fut in as_completed(futures):
             yield fut.result()
     finally:
@@ -360,7 +417,7 @@ def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[Shard
 
 
 def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: float, engine: str,
-            workers: int, missing: list[dict]) -> BatchSummary:
+            workers: int, missing: list[dict], identity: dict, peak_rss_mb: float | None) -> BatchSummary:
     """Gather the errors and counts of all shards and write the manifest, last."""
     errors = list(missing)
     directives = pages = 0
@@ -373,9 +430,9 @@ def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: flo
         directives += _count_rows(out / f"{s.name}.{fmt}", fmt)
     _atomic_write_text(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = BatchSummary(str(out), len(shards), skipped, pages, directives, len(errors), round(seconds, 2),
-                           engine, workers)
+                           engine, workers, identity, peak_rss_mb)
     manifest = {"format": fmt, "shards": [f"{s.name}.{fmt}" for s in shards], "summary": asdict(summary),
-                "complete": True}
+                "model_set": identity, "complete": True}
     _atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return summary
 

@@ -131,6 +131,7 @@ def cmd_corpus_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    import os
     import shutil
     import tempfile
     from pathlib import Path
@@ -148,7 +149,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = train_model_set(args.corpus or None, Path(args.out), taxonomy_path=args.taxonomy)
         _print_training(result)
         return 0
-    candidate = Path(tempfile.mkdtemp(prefix=".candidate-", dir=BUNDLED.parent)) / "set"
+    if BUNDLED == modelset.PACKAGED:
+        _warn(f"this is an installed vnpolicy-nlp: its bundled set ({BUNDLED}) is not replaced; "
+              "write a new set with --out DIR and use it with --model DIR")
+        return 2
+    modelset.clean_leftovers(BUNDLED.parent)
+    candidate = Path(tempfile.mkdtemp(prefix=f".candidate-{os.getpid()}-", dir=BUNDLED.parent)) / "set"
     try:
         result = train_model_set(args.corpus or None, candidate, taxonomy_path=args.taxonomy)
         _print_training(result)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-__all__ = ["page_key", "directive_id", "directive_index"]
+__all__ = ["page_key", "directive_id", "directive_index", "imported_record_id"]
 
 
 def page_key(text: str) -> str:
@@ -27,3 +27,9 @@ def directive_index(directive_id_: str) -> int:
         return int(directive_id_.rsplit("-", 1)[1])
     except (IndexError, ValueError):
         raise ValueError(f"{directive_id_!r} is not a directive id (<page key>-<index>)") from None
+
+
+def imported_record_id(prefix: str, where: str) -> str:
+    """The corpus id of an imported annotation that carries none: the export file's stem and
+    the item's place in it ("week32-17")."""
+    return f"{prefix}-{where}"

@@ -32,6 +32,8 @@ class Directive:
     entities: list[dict[str, Any]] | None = None
     deadlines: list[Deadline] = field(default_factory=list)      # time limits the directive sets
     assignments: list[Assignment] = field(default_factory=list)  # agency (index in entities), role, deadline
+    #: Results of components beyond entities and topics, by output key (added to ``to_dict``).
+    extensions: dict[str, Any] = field(default_factory=dict)
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
     _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
     _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
@@ -82,6 +84,8 @@ class Directive:
             out["entities"] = [dict(e) for e in self.entities]
         out["deadlines"] = [d.to_dict() for d in self.deadlines]
         out["assignments"] = [a.to_dict() for a in self.assignments]
+        for key, value in self.extensions.items():
+            out.setdefault(key, value)
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
         if self.input is not None:

@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from dataclasses import asdict, dataclass
 
-__all__ = ["Deadline", "Assignment", "find_deadlines", "link_assignments", "resolve_date"]
+from collections.abc import Mapping
+from typing import Any
+
+from .components import Component, Doc
+from .evaluation import PRF
+
+__all__ = ["Deadline", "Assignment", "find_deadlines", "link_assignments", "resolve_date", "StructureComponent",
+           "context_date"]
 
 
 @dataclass
@@ -195,3 +203,73 @@ def link_assignments(text: str, agencies: list[tuple[int, int, int, str | None]]
         else:
             out.append(Assignment(index, role, None))
     return out
+
+
+# ------------------------------------------------------------------ the pipeline component
+
+
+def context_date(value: "str | dt.date | None") -> dt.date | None:
+    """The context's date from ISO text (a week's first day, a record's date); None if unreadable."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class StructureComponent(Component):
+    """Deadlines and assignments as a pipeline stage, after the entities (whose roles it reads).
+    Its rules are code, so its only file is its settings (``structure.json``)."""
+
+    name = "structure"
+    VERSION = 1
+
+    def __call__(self, doc: Doc) -> Doc:
+        deadlines = find_deadlines(doc.text, context_date(doc.date))
+        agencies = [(k, e.start, e.end, e.attrs.get("role")) for k, e in enumerate(doc.entities or [])
+                    if e.label == "AGENCY"]
+        doc.extensions["deadlines"] = deadlines
+        doc.extensions["assignments"] = link_assignments(doc.text, agencies, deadlines)
+        return doc
+
+    def to_files(self) -> dict[str, bytes]:
+        return {"structure.json": json.dumps({"version": self.VERSION}).encode("utf-8")}
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, bytes], config: Mapping[str, Any]) -> "StructureComponent":
+        settings = json.loads(files["structure.json"].decode("utf-8"))
+        if not isinstance(settings, dict) or settings.get("version") != cls.VERSION:
+            raise ValueError(f"structure.json: version {settings!r} is not {cls.VERSION}")
+        return cls()
+
+    def score(self, records: list[dict]) -> dict[str, float]:
+        """Deadline spans and dates, and the linking of gold agencies (with their gold roles) to
+        deadlines; the roles themselves are the entity tagger's, scored end to end in training."""
+        spans, links = PRF(), PRF()
+        dates = [0, 0]
+        for r in records:
+            if "deadlines" not in r:
+                continue
+            text = r["text"]
+            gold = {(d["start"], d["end"]): d["date"] for d in r["deadlines"]}
+            pred = find_deadlines(text, context_date(r.get("date")))
+            got = {(d.start, d.end): d.date for d in pred}
+            spans.tp += len(gold.keys() & got.keys())
+            spans.fp += len(got.keys() - gold.keys())
+            spans.fn += len(gold.keys() - got.keys())
+            for key in gold.keys() & got.keys():
+                dates[1] += 1
+                dates[0] += gold[key] == got[key]
+            roles = {a["agency"]: a["role"] for a in r.get("assignments", [])}
+            ents = r["entities"]
+            agencies = [(k, e["start"], e["end"], roles.get(k)) for k, e in enumerate(ents) if e["label"] == "AGENCY"]
+            span_of = lambda ds, k: None if k is None else (ds[k]["start"], ds[k]["end"]) if isinstance(ds[k], dict) \
+                else (ds[k].start, ds[k].end)
+            g = {(a["agency"], span_of(r["deadlines"], a["deadline"])) for a in r.get("assignments", [])}
+            p = {(a.agency, span_of(pred, a.deadline)) for a in link_assignments(text, agencies, pred)}
+            links.tp += len(g & p)
+            links.fp += len(p - g)
+            links.fn += len(g - p)
+        return {"deadline span F1": round(spans.f1, 4), "deadline date accuracy": round(dates[0] / dates[1], 4)
+                if dates[1] else 0.0, "assignment links F1 (gold roles)": round(links.f1, 4)}

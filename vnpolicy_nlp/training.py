@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import platform
 import re
 import sys
 import time
@@ -20,12 +19,15 @@ from .corpus import held_out_names, load_taxonomy, read_records, split_records, 
 from .entities.augment import AugmentConfig, augment_records
 from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
+from .entities.component import EntityComponent
+from .structure import StructureComponent
 from .evaluation import PRF, brier, ece, novelty_recall, span_scores, topic_scores
 from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
 from .taxonomy import entity_labels
 from .text import normalize
 from .words import syllable_spans
+from .topic_component import TopicComponent
 from .topics import TopicClassifier
 
 __all__ = ["train_model_set", "train_entities", "train_topics", "evaluate_entities", "evaluate_topics",
@@ -198,20 +200,22 @@ def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], **
     :class:`TopicClassifier` were chosen by cross-validation on train+dev
     (``benchmarks/model_selection.py``), never on test."""
     texts, ys = topic_training_texts(train)
-    return TopicClassifier(labels, **params).fit(texts, ys).calibrate([r["text"] for r in dev], [r["topics"] for r in dev])
+    return TopicClassifier(tuple(labels), **params).fit(texts, ys, X_calib=[r["text"] for r in dev],
+                                                        y_calib=[r["topics"] for r in dev])
 
 
 def topic_predictions(clf: TopicClassifier, records: list[dict], headline_only: bool = False) -> list:
     """The classifier's :class:`TopicPrediction` of each record (of its headline alone if asked)."""
-    return clf.predict([r["headline"] if headline_only else r["text"] for r in records])
+    return clf.predict_topics([r["headline"] if headline_only else r["text"] for r in records])
 
 
 def evaluate_topics(clf: TopicClassifier, records: list[dict], headline_only: bool = False) -> dict:
     gold = [r["topics"] for r in records]
     preds = topic_predictions(clf, records, headline_only)
-    out = topic_scores(gold, [p.topics for p in preds], clf.labels)
-    out["calibration"] = brier(gold, [p.scores for p in preds], clf.labels)
-    out["ece"] = round(ece(gold, [p.scores for p in preds], clf.labels), 4)
+    labels = tuple(str(c) for c in clf.classes_)
+    out = topic_scores(gold, [p.topics for p in preds], labels)
+    out["calibration"] = brier(gold, [p.scores for p in preds], labels)
+    out["ece"] = round(ece(gold, [p.scores for p in preds], labels), 4)
     return out
 
 
@@ -238,15 +242,10 @@ def data_hash(records: list[dict]) -> str:
 
 
 def versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
+    """The library's and its dependencies' versions, as a manifest records them."""
+    from .modelset import dependency_versions
 
-    out = {"python": platform.python_version()}
-    for pkg in ("vnpolicy-nlp", "scikit-learn", "python-crfsuite", "underthesea", "joblib", "numpy", "vietnamadminunits"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
+    return dependency_versions()
 
 
 @dataclass
@@ -281,6 +280,7 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     test_dir = [r for r in test if r["kind"] == "directive"]
     seen = training_names(train)
     metrics = {
+        "structure_test": evaluate_structure(tagger, test),
         "entities_test": evaluate_entities(tagger, test, seen),
         "entities_unseen": evaluate_entities(tagger, unseen, seen),
         "attributes_test": evaluate_attributes(tagger, test),
@@ -289,11 +289,10 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
         "topics_test_headlines_only": evaluate_topics(topics, test, headline_only=True),
     }
     manifest = {
-        "format": 1,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "labels": {"topics": list(taxonomy.topics), "entities": list(taxonomy.entity_labels)},
         "topic_thresholds": topics.thresholds,
-        "topic_params": {"C": topics.C, "headline_weight": topics.headline_weight, "char_weight": topics.char_weight},
+        "topic_params": {k: v for k, v in topics.get_params().items() if k != "labels"},
         "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,
                           "max_iterations": tagger.crf.max_iterations},
         "data": {"train_hash": data_hash(train), "corpus_hash": data_hash(train + dev + test),
@@ -301,7 +300,8 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
         "versions": versions(),
         "metrics": metrics,
     }
-    write_model_set(Path(out), {"entities": tagger, "topics": topics}, manifest, model_card(manifest))
+    write_model_set(Path(out), [EntityComponent(tagger), TopicComponent(topics), StructureComponent()], manifest,
+                    model_card(manifest))
     seconds = time.perf_counter() - t0
     _log(f"model set written to {out} in {seconds:.0f} s")
     return TrainingResult(Path(out), metrics, seconds)
@@ -315,9 +315,12 @@ def model_card(manifest: dict) -> str:
         f"({manifest['data']['sizes']['train']} records; dev {manifest['data']['sizes']['dev']}, "
         f"test {manifest['data']['sizes']['test']}).",
         f"Training data sha256: `{manifest['data']['train_hash']}`.", "",
-        "Components: `entities.joblib` (CRF over syllables with fact gazetteers, document-number patterns, "
-        "span resolver, attribute rules), `topics.joblib` (TF-IDF syllable n-grams, one logistic regression per "
-        "topic, Platt-calibrated on dev, per-topic thresholds tuned on dev).", "",
+        "Components, in pipeline order (`manifest.json` lists them with their files): `entities` "
+        "(`entities.crfsuite`, the CRF over syllables in CRFsuite's own format, and `entities.json`, its settings; "
+        "the library adds document-number patterns, gazetteers, the span resolver and attribute rules), `topics` "
+        "(`topics.json`, vocabularies, parameters, Platt calibration and thresholds, and `topics.npz`, weights: "
+        "TF-IDF syllable and character n-grams, one logistic regression per topic, calibrated and thresholded on "
+        "dev).", "",
         "## Entities, test split (exact spans)", "", "| label | P | R | F1 | support |", "| --- | ---: | ---: | ---: | ---: |",
     ]
     for label, s in m["entities_test"].items():
@@ -349,8 +352,9 @@ def model_card(manifest: dict) -> str:
             lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
                          f"{t['calibration']['brier'][label]:.4f} |")
     lines += ["", "## Versions", "", "```", json.dumps(manifest["versions"], indent=2), "```", "",
-              "Model sets are pickles: load them only from places you trust. The loader refuses any file whose "
-              "sha256 differs from `manifest.json`.", ""]
+              "The set holds data only, no pickles: loading it runs no code from it. The loader refuses a set whose "
+              "files differ from the sha256 in `manifest.json`, that holds a file the manifest does not list, or "
+              "that was made with other major.minor versions of the packages above.", ""]
     return "\n".join(lines)
 
 
@@ -361,19 +365,14 @@ HEADLINE_METRICS = ("entities micro-F1", "topics macro-F1", "topics exact-set", 
 def live_metrics(model_dir: Path, records: list[dict]) -> dict:
     """A set's metrics on ``records``, computed now (not read from its manifest), so two sets are
     compared on the same data even when the corpus has grown since one of them was trained."""
-    from .modelset import load_component, read_manifest
+    from .modelset import read_set
 
-    manifest = read_manifest(model_dir)
-    entities = load_component(model_dir, "entities", manifest)
-    topics = load_component(model_dir, "topics", manifest)
-    ents = evaluate_entities(entities, records)
-    tops = evaluate_topics(topics, records)
-    heads = evaluate_topics(topics, records, headline_only=True)
-    out = {"entities micro-F1": ents["micro"]["f1"], "topics macro-F1": tops["macro_f1"],
-           "topics exact-set": tops["exact_set_accuracy"], "headlines macro-F1": heads["macro_f1"]}
-    out.update({f"entity {k} F1": v["f1"] for k, v in ents.items() if k != "micro"})
-    out.update({f"topic {k} F1": v["f1"] for k, v in tops["per_label"].items()})
-    return out
+    model_set = read_set(Path(model_dir))
+    out: dict = {}
+    for name in model_set.component_names:  # each component scores itself
+        out.update(model_set.component(name).score(records))
+    order = [k for k in HEADLINE_METRICS if k in out]
+    return {**{k: out[k] for k in order}, **{k: v for k, v in out.items() if k not in order}}
 
 
 def regressions(new: dict, old: dict, tolerance: float = 0.01) -> list[str]:

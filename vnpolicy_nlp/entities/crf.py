@@ -79,7 +79,8 @@ def bio_decode(spans: list[tuple[int, int]], tags: list[str]) -> list[tuple[int,
 
 @dataclass
 class CRFTagger:
-    """Syllable CRF; ``model_bytes`` holds the trained CRFsuite model so it pickles with joblib."""
+    """Syllable CRF; ``model_bytes`` holds the trained model in CRFsuite's own file format, which
+    is what a model set stores (``entities.crfsuite``) and what the tagger reads, from memory."""
 
     gazetteers: bool = False
     c1: float = 0.05
@@ -109,12 +110,13 @@ class CRFTagger:
 
             if not self.model_bytes:
                 raise RuntimeError("the CRF tagger is not trained")
-            with tempfile.NamedTemporaryFile(suffix=".crf", delete=False) as fh:
-                fh.write(self.model_bytes)
-                name = fh.name
             tagger = pycrfsuite.Tagger()
-            tagger.open(name)  # CRFsuite maps the file into memory; it may be unlinked afterwards
-            Path(name).unlink(missing_ok=True)
+            # CRFsuite reads the model in place, without a copy: ``model_bytes`` stays referenced
+            # by this object for as long as the tagger lives.
+            try:
+                tagger.open_inmemory(self.model_bytes)
+            except ValueError as exc:
+                raise ValueError(f"not a CRFsuite model ({exc})") from None
             self._tagger = tagger
         return self._tagger
 
