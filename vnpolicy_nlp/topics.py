@@ -213,7 +213,40 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             cal = CalibratedClassifierCV(FrozenEstimator(self.estimator_.estimators_[j]), method="sigmoid",
                                          cv=everything)
             self.calibrators_.append(cal.fit(features, Y[:, j]))
-        P = self._proba(features)
+        self._choose_thresholds(self._proba(features), Y)
+        return self
+
+    def decision_matrix(self, X) -> np.ndarray:
+        """Each topic's raw regression score (before calibration) for each text; -10 for a topic
+        that had nothing to learn from."""
+        self._check_fitted()
+        features = self.vectorizer_.transform(_check_texts(X))
+        return np.column_stack([self.estimator_.estimators_[j].decision_function(features) if self.trained_[j]
+                                else np.full(features.shape[0], -10.0) for j in range(len(self.classes_))])
+
+    def calibrate_from_decisions(self, D: np.ndarray, y) -> "TopicClassifier":
+        """Platt-scale each topic and choose its threshold from scores made elsewhere: the
+        out-of-genre scores of models that never saw the genre of the text they scored (leave one
+        genre out), so that probabilities and thresholds hold on a register the regressions were
+        not trained on, rather than on a random split of the same registers."""
+        from sklearn.calibration import _SigmoidCalibration
+
+        Y = self._binarize(y, D.shape[0], "y")
+        self.calibrators_ = []
+        P = np.zeros_like(D, dtype=float)
+        for j in range(len(self.classes_)):
+            if not self.trained_[j] or Y[:, j].min() == Y[:, j].max():
+                self.calibrators_.append(None)
+                P[:, j] = 1.0 / (1.0 + np.exp(-D[:, j]))
+                continue
+            sig = _SigmoidCalibration().fit(D[:, j], Y[:, j])
+            self.calibrators_.append(_sigmoid_calibrator(self.estimator_.estimators_[j], float(sig.a_), float(sig.b_),
+                                                         self.n_features_in_))
+            P[:, j] = sig.predict(D[:, j])
+        self._choose_thresholds(P, Y)
+        return self
+
+    def _choose_thresholds(self, P: np.ndarray, Y: np.ndarray) -> None:
         for j, label in enumerate(self.classes_):
             if Y[:, j].sum() == 0:
                 continue
@@ -222,7 +255,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             near = [t for t, f in zip(THRESHOLD_GRID, f1s) if f >= best - 0.005]
             self.thresholds_[str(label)] = float(near[len(near) // 2])
         self._make_deciders()
-        return self
 
     def _make_deciders(self) -> None:
         """One ``FixedThresholdClassifier`` per topic over its calibrated scores."""
@@ -379,21 +411,26 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         ovr.label_binarizer_ = LabelBinarizer(sparse_output=True).fit(np.eye(n, dtype=int))
         ovr.n_features_in_ = k
         self.estimator_ = ovr
-        self.calibrators_ = []
-        for j, ab in enumerate(meta["platt"]):
-            if ab is None:
-                self.calibrators_.append(None)
-                continue
-            sig = _SigmoidCalibration()
-            sig.a_, sig.b_ = float(ab[0]), float(ab[1])
-            frozen = FrozenEstimator(estimators[j])
-            cal = CalibratedClassifierCV(frozen, method="sigmoid")
-            cal.calibrated_classifiers_ = [_CalibratedClassifier(frozen, [sig], classes=binary, method="sigmoid")]
-            cal.classes_, cal.n_features_in_ = binary, k
-            self.calibrators_.append(cal)
+        self.calibrators_ = [None if ab is None else _sigmoid_calibrator(estimators[j], float(ab[0]), float(ab[1]), k)
+                             for j, ab in enumerate(meta["platt"])]
         self.thresholds_ = {str(label): float(meta["thresholds"][str(label)]) for label in self.classes_}
         self._make_deciders()
         return self
+
+
+def _sigmoid_calibrator(estimator, a: float, b: float, n_features: int):
+    """A ``CalibratedClassifierCV`` over the frozen ``estimator`` with the sigmoid ``1 / (1 + exp(a·d + b))``."""
+    from sklearn.calibration import CalibratedClassifierCV, _CalibratedClassifier, _SigmoidCalibration
+    from sklearn.frozen import FrozenEstimator
+
+    binary = np.array([0, 1])
+    sig = _SigmoidCalibration()
+    sig.a_, sig.b_ = a, b
+    frozen = FrozenEstimator(estimator)
+    cal = CalibratedClassifierCV(frozen, method="sigmoid")
+    cal.calibrated_classifiers_ = [_CalibratedClassifier(frozen, [sig], classes=binary, method="sigmoid")]
+    cal.classes_, cal.n_features_in_ = binary, n_features
+    return cal
 
 
 def _f1(y: np.ndarray, pred: np.ndarray) -> float:
