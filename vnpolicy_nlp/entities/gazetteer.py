@@ -86,13 +86,20 @@ class PhraseIndex:
     def __init__(self, phrases: dict[tuple[str, ...], str]):
         self.phrases = phrases
         self.max_len = max((len(k) for k in phrases), default=0)
+        # the lengths of the phrases starting with each word, longest first: a lookup tries only those
+        lengths: dict[str, set[int]] = {}
+        for key in phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
 
     def matches(self, words: list[str]) -> list[tuple[int, int, str]]:
         """Non-overlapping longest matches ``(i, j, tag)`` over ``words`` (already lower-cased)."""
         out = []
         i = 0
         while i < len(words):
-            for n in range(min(self.max_len, len(words) - i), 0, -1):
+            for n in self._lengths.get(words[i], ()):
+                if i + n > len(words):
+                    continue
                 tag = self.phrases.get(tuple(words[i:i + n]))
                 if tag is not None:
                     out.append((i, i + n, tag))
