@@ -21,7 +21,8 @@ def test_notebook_runs_and_writes_its_figures(path, tmp_path, monkeypatch):
     assert not errors
     expected = {"01_quickstart.ipynb": ["quickstart_entities.html"],
                 "02_retrain_a_week.ipynb": [],
-                "03_archive_trends.ipynb": ["topics_per_quarter.png", "lead_agencies.png"]}[path.name]
+                "03_archive_trends.ipynb": ["topics_per_quarter.png", "lead_agencies.png"],
+                "04_deadlines.ipynb": ["deadline_days.png"]}[path.name]
     for name in expected:
         figure = tmp_path / name
         assert figure.exists() and figure.stat().st_size > (5_000 if name.endswith(".png") else 1_000), name
