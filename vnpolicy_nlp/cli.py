@@ -391,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "vnpolicy batch records.jsonl --out tagged/ --engine dask --scheduler tcp://10.0.0.5:8786",
                      "(rerun the same command after an interruption: finished shards are kept, the rest is done)")
     batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns (*.txt pages, *.jsonl)")
-    batch.add_argument("--out", required=True, metavar="DIR", help="output folder (shards, errors.jsonl, manifest.json)")
+    batch.add_argument("--out", required=True, metavar="DIR", help="output folder: shard-*.jsonl|parquet, and _errors.jsonl, _manifest.json")
     batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
     batch.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     batch.add_argument("--engine", choices=["local", "dask"], default="local")
