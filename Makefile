@@ -1,26 +1,45 @@
 # `make run` tags the bundled example page; `make test` runs the whole suite.
-VENV   ?= .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+LOG     := $(VENV)/install.log
 EXAMPLE := corpora/pages/example.txt
 
 .PHONY: run test install train bench clean
 
-$(STAMP): pyproject.toml
+# Installs are quiet: pip's output goes to $(LOG), shown only when something fails.
+define pip_install
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@echo "installing $(1) into $(VENV) (log: $(LOG)) ..."
+	@$(PY) -m pip install --quiet --upgrade pip > $(LOG) 2>&1 && \
+	  $(PY) -m pip install --quiet -e '$(1)' >> $(LOG) 2>&1 || { tail -n 30 $(LOG); exit 1; }
+endef
 
-install: $(STAMP)
+# what `make run` needs: the library and its runtime dependencies, not the test extras
+$(RUN_STAMP): pyproject.toml
+	$(call pip_install,.)
+	@touch $@
 
-run: $(STAMP)
-	$(VENV)/bin/vnpolicy tag --format table $(EXAMPLE)
+$(TEST_STAMP): pyproject.toml
+	$(call pip_install,.[test])
+	@touch $@ $(RUN_STAMP)
 
-test: $(STAMP)
+install: $(TEST_STAMP)
+
+run: $(RUN_STAMP)
+	@echo "Tagging $(EXAMPLE) (a weekly bulletin of a provincial People's Committee) with the bundled models:"
+	@echo
+	@$(VENV)/bin/vnpolicy tag --format table $(EXAMPLE)
+	@echo
+	@echo "Next: $(VENV)/bin/vnpolicy tag --format table --wide $(EXAMPLE)   (everything)"
+	@echo "      $(VENV)/bin/vnpolicy tag $(EXAMPLE)   (the JSON records)"
+	@echo "      notebooks/ (tutorials) and README.md"
+
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/throughput.py
 
 clean:

@@ -46,18 +46,18 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
 
 
 def _listing(names: list[str], width: int, prefix: str) -> str:
-    """``agencies: UBND tỉnh, Sở Y tế +3`` within ``width`` characters."""
+    """``agencies: UBND tỉnh, Sở Y tế +3`` within ``width`` characters: as many whole names as fit,
+    in order of appearance, and how many more there are."""
     shown: list[str] = []
-    for i, name in enumerate(names):
-        rest = len(names) - i - 1
+    for name in names:
+        rest = len(names) - len(shown) - 1
         candidate = prefix + ", ".join([*shown, name]) + (f" +{rest}" if rest else "")
-        if len(candidate) > width:
-            more = len(names) - len(shown)
-            if not shown:
-                return _clip(prefix + name, width - len(f" +{rest}")) + (f" +{rest}" if rest else "")
-            return prefix + ", ".join(shown) + f" +{more}"
-        shown.append(name)
-    return prefix + ", ".join(shown)
+        if len(candidate) <= width:
+            shown.append(name)
+    more = len(names) - len(shown)
+    if not shown:  # not even the first name fits: clip it
+        return _clip(prefix + names[0], width - len(f" +{more - 1}") * (more > 1)) + (f" +{more - 1}" if more > 1 else "")
+    return prefix + ", ".join(shown) + (f" +{more}" if more else "")
 
 
 def _found(record: Directive, width: int | None) -> list[str]:
