@@ -144,7 +144,7 @@ def cmd_corpus_validate(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     n = len(read_records(args.paths or None, []))
-    print(f"{n} records checked, {len(problems)} problem(s)", file=sys.stderr)
+    print(f"{n} records checked, {len(problems)} problem(s)")  # the problems are this command's result
     return 1 if problems else 0
 
 
@@ -387,6 +387,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportError, write_report
+
+    if args.max_directives < 1:
+        _warn("--max-directives must be at least 1")
+        return 2
+    try:
+        summary = write_report(args.tagged, args.out, title=args.title, max_directives=args.max_directives)
+    except ReportError as exc:
+        _warn(str(exc))
+        return 2
+    print(summary)
+    return 0
+
+
 def _command(sub, name: str, help: str, *examples: str) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples."""
     return sub.add_parser(name, help=help, epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
@@ -495,6 +510,18 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
     batch.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     batch.set_defaults(func=cmd_batch)
+
+    report = _command(sub, "report", "one HTML file for people who do not write code: charts, agencies, documents, search",
+                      "vnpolicy batch archive/ --out tagged/ && vnpolicy report tagged/ --out report.html",
+                      "vnpolicy tag week.txt > week.jsonl && vnpolicy report week.jsonl --out week.html")
+    report.add_argument("tagged", metavar="TAGGED_DIR",
+                        help="a folder written by `vnpolicy batch` (JSONL or Parquet), or JSONL from `vnpolicy tag`")
+    report.add_argument("--out", required=True, metavar="FILE",
+                        help="the HTML file to write: self-contained, opens offline in any browser")
+    report.add_argument("--title", default=None, help="the page's title (default: from the folder's name)")
+    report.add_argument("--max-directives", type=int, default=2000, metavar="N",
+                        help="list at most the N newest directives (default 2000); the charts count all of them")
+    report.set_defaults(func=cmd_report)
 
     corpus = _command(sub, "corpus", "check and count the annotated corpus", "vnpolicy corpus validate",
                       "vnpolicy corpus validate my-week.jsonl", "vnpolicy corpus stats")
