@@ -90,6 +90,13 @@ def test_the_table_shows_a_dash_for_no_topic_and_explains_it(tmp_path, capsys):
     assert "with none of the topics (–)" in out
 
 
+def test_table_only_flags_are_refused_with_the_reason(page_file, capsys):
+    assert main(["tag", "--wide", str(page_file)]) == 2
+    assert "use it with --format table" in capsys.readouterr().err
+    assert main(["tag", "--format", "table", "--explain", str(page_file)]) == 2
+    assert "leave out --format table" in capsys.readouterr().err
+
+
 def test_wide_table_shows_everything(tmp_path, capsys):
     long_headline = "Triển khai thanh toán trực tuyến phí, lệ phí khi giải quyết thủ tục hành chính trên địa bàn tỉnh"
     path = tmp_path / "wide.txt"
@@ -203,7 +210,7 @@ def test_the_installed_command_reads_stdin():
 
 @pytest.mark.parametrize("command", [["tag"], ["batch"], ["export"], ["import"], ["suggest"], ["train"], ["evaluate"],
                                      ["models", "list"], ["models", "rollback"], ["corpus", "validate"],
-                                     ["corpus", "stats"]])
+                                     ["corpus", "stats"], ["report"]])
 def test_every_subcommand_help_shows_an_example(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([*command, "--help"])

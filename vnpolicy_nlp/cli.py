@@ -115,6 +115,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if args.wide and args.format != "table":
         _warn("--wide shapes the table: use it with --format table")
         return 2
+    if args.explain and args.format == "table":
+        _warn("--explain adds to the JSON records; the table does not show it (leave out --format table)")
+        return 2
     if not args.paths and sys.stdin.isatty():
         _warn(STDIN_HINT)
     nlp = load(args.model)
