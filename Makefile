@@ -1,31 +1,50 @@
 # `make run` tags the bundled example page; `make test` runs the whole suite.
-VENV   ?= .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+LOG     := $(VENV)/install.log
 EXAMPLE := corpora/pages/example.txt
 
 .PHONY: run test install train bench wheel clean
 
+# Installs are quiet: pip's output goes to $(LOG), shown only when something fails.
 # pyproject.toml gives ranges; constraints.txt pins the exact versions `make` and CI use.
-$(STAMP): pyproject.toml constraints.txt setup.py
+define pip_install
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask]'
-	@touch $(STAMP)
+	@echo "installing $(1) into $(VENV) (log: $(LOG)) ..."
+	@$(PY) -m pip install --quiet --upgrade pip > $(LOG) 2>&1 && \
+	  $(PY) -m pip install --quiet -c constraints.txt -e '$(1)' >> $(LOG) 2>&1 || { tail -n 30 $(LOG); exit 1; }
+endef
 
-install: $(STAMP)
+# what `make run` needs: the library and its runtime dependencies, not the test extras
+$(RUN_STAMP): pyproject.toml constraints.txt setup.py
+	$(call pip_install,.)
+	@touch $@
 
-run: $(STAMP)
-	$(VENV)/bin/vnpolicy tag --format table $(EXAMPLE)
+$(TEST_STAMP): pyproject.toml constraints.txt setup.py
+	$(call pip_install,.[test,dask])
+	@touch $@ $(RUN_STAMP)
 
-test: $(STAMP)
+install: $(TEST_STAMP)
+
+run: $(RUN_STAMP)
+	@echo "Tagging $(EXAMPLE) (a weekly bulletin of a provincial People's Committee) with the bundled models:"
+	@echo
+	@$(VENV)/bin/vnpolicy tag --format table $(EXAMPLE)
+	@echo
+	@echo "Next: $(VENV)/bin/vnpolicy tag --format table --wide $(EXAMPLE)   (everything)"
+	@echo "      $(VENV)/bin/vnpolicy tag $(EXAMPLE)   (the JSON records)"
+	@echo "      notebooks/ (tutorials) and README.md"
+
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/throughput.py
 
 # The wheel carries the bundled model set and the taxonomy: pip install dist/vnpolicy_nlp-*.whl
-wheel: $(STAMP)
+wheel: $(TEST_STAMP)
 	$(PY) -m build --no-isolation --outdir dist .
 
 clean:

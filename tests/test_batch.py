@@ -47,11 +47,11 @@ def test_a_batch_tags_every_page_and_lists_every_failure(archive, reference, nlp
     rows = list(read_output(out))
     expected = sum(len(nlp.tag_bulletin(p.read_text(encoding="utf-8"))) for p in PAGES[:12]) + 2
     assert len(rows) == expected == summary.directives
-    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    errors = [json.loads(line) for line in (out / "_errors.jsonl").read_text(encoding="utf-8").splitlines()]
     reasons = {Path(e["path"].split(":")[0]).name: e["reason"] for e in errors}
     assert set(reasons) == {"broken.txt", "empty.txt", "records.jsonl"}
     assert "UTF-16" in reasons["broken.txt"] or "UTF-8" in reasons["broken.txt"]
-    assert json.loads((out / "manifest.json").read_text())["complete"] is True
+    assert json.loads((out / "_manifest.json").read_text())["complete"] is True
 
 
 def test_two_workers_give_the_same_records(archive, reference, tmp_path):
@@ -68,11 +68,11 @@ def test_a_killed_run_resumes_to_exactly_the_same_records(archive, reference, tm
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert not (tmp_path / "manifest.json").exists()
+    assert not (tmp_path / "_manifest.json").exists()
     done = len(list(tmp_path.glob("shard-?????.jsonl")))
     assert 3 <= done < 15
     subprocess.run(cmd, check=False, timeout=300)
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "_manifest.json").read_text())
     assert manifest["summary"]["shards_skipped"] >= done - 1
     assert _key(read_output(tmp_path)) == _key(read_output(reference[0]))
 
@@ -90,7 +90,7 @@ def test_parquet_output_reads_in_pandas_with_a_stable_schema(archive, tmp_path):
 
     vp.batch.run([str(archive)], tmp_path, format="parquet", workers=1, shard_size=4, progress=False)
     frame = pd.concat([pd.read_parquet(p) for p in sorted(tmp_path.glob("shard-*.parquet"))])
-    assert len(frame) == json.loads((tmp_path / "manifest.json").read_text())["summary"]["directives"]
+    assert len(frame) == json.loads((tmp_path / "_manifest.json").read_text())["summary"]["directives"]
     schemas = {str(pq.read_schema(p)) for p in tmp_path.glob("shard-*.parquet")}
     assert len(schemas) == 1
     first = frame.iloc[0]
@@ -115,7 +115,7 @@ def test_the_dask_engine_gives_the_same_records(archive, reference, tmp_path):
 def test_a_missing_input_is_listed_and_the_rest_is_tagged(archive, tmp_path):
     summary = vp.batch.run([str(archive / "records.jsonl"), str(tmp_path / "nope.txt")], tmp_path / "out",
                            workers=1, progress=False)
-    errors = (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8")
+    errors = (tmp_path / "out" / "_errors.jsonl").read_text(encoding="utf-8")
     assert "nope.txt" in errors and "no such file" in errors
     assert summary.directives == 2
 
@@ -133,9 +133,9 @@ def test_the_run_pins_its_model_set_and_a_resume_with_another_is_refused(archive
 
     out, summary = reference
     pinned = read_set(BUNDLED).sha256
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["model_set"]["sha256"] == pinned == summary.model_set["sha256"]
-    assert json.loads((out / "plan.json").read_text())["model_set"]["sha256"] == pinned
+    assert json.loads((out / "_plan.json").read_text())["model_set"]["sha256"] == pinned
     other = tmp_path / "other-set"
     shutil.copytree(BUNDLED, other)
     m = json.loads((other / "manifest.json").read_text())

@@ -191,7 +191,8 @@ def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportRe
     try:
         items = _items(Path(path), fmt, result.problems)
     except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(f"{path}: cannot read: {exc}")
+        reason = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
+        result.problems.append(f"{path}: cannot read: {reason}")
         return result
     prefix = id_prefix or re.sub(r"\W+", "-", Path(path).stem).strip("-")
     for where, item in items:

@@ -8,6 +8,13 @@ shards that exist, so a run killed at any moment (even ``kill -9``) and rerun en
 the records of an uninterrupted run. The manifest is written last. A lock file keeps two runs out
 of the same output folder.
 
+Only the shards have plain names: every side file (``_manifest.json``, ``_plan.json``,
+``_errors.jsonl``, ``_errors-NNNNN.jsonl``, ``.lock``, and ``.shard-*.tmp-PID`` while a shard is being
+written) starts with ``_`` or ``.``, which pandas, polars, DuckDB and Arrow datasets skip, so the
+folder reads as a table as it is: ``pandas.read_parquet("tagged/")``. A folder written before
+this naming (``manifest.json``, ``plan.json``, ``errors-NNNNN.jsonl``) is resumed as well: its side
+files are renamed on the next run.
+
     vp.batch.run(["archive/"], "out/", workers=2)
 """
 from __future__ import annotations
@@ -26,6 +33,23 @@ from pathlib import Path
 __all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output"]
 
 FORMATS = ("jsonl", "parquet")
+MANIFEST, PLAN, ERRORS, LOCK = "_manifest.json", "_plan.json", "_errors.jsonl", ".lock"
+_OLD_NAMES = {"manifest.json": MANIFEST, "plan.json": PLAN, "errors.jsonl": ERRORS}  # before 2026-12
+
+
+def _shard_errors(index: int) -> str:
+    return f"_errors-{index:05d}.jsonl"
+
+
+def _migrate_side_files(out: Path) -> None:
+    """Rename the side files of a folder written by an older version, so readers skip them."""
+    for old, new in _OLD_NAMES.items():
+        if (out / old).exists() and not (out / new).exists():
+            os.replace(out / old, out / new)
+    for old in out.glob("errors-[0-9][0-9][0-9][0-9][0-9].jsonl"):
+        new = out / ("_" + old.name)
+        if not new.exists():
+            os.replace(old, new)
 ENGINES = ("local", "dask")
 
 
@@ -206,10 +230,10 @@ def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None, model_has
             result.pages += unit.last_line - unit.first_line
         result.directives += len(rows) - before
     out = Path(out_dir)
-    _atomic_write_text(out / f"errors-{shard.index:05d}.jsonl",
+    _atomic_write_text(out / _shard_errors(shard.index),
                        "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
     target = out / f"{shard.name}.{fmt}"
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")  # hidden from readers until renamed
     if fmt == "jsonl":
         with open(tmp, "w", encoding="utf-8") as fh:
             for row in rows:
@@ -244,7 +268,7 @@ def _peak_rss_mb() -> float:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp = path.with_name(f"{'' if path.name[0] in '._' else '.'}{path.name}.tmp-{os.getpid()}")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
@@ -257,7 +281,7 @@ class _Lock:
     """An exclusive lock on the output folder, released by the OS if the process dies."""
 
     def __init__(self, out: Path):
-        self.path = out / ".lock"
+        self.path = out / LOCK
         self.fh = None
 
     def __enter__(self):
@@ -307,15 +331,16 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         raise BatchError("no input to tag: " + ("; ".join(f"{m['path']}: {m['reason']}" for m in missing)
                                                  or "no *.txt or *.jsonl file in " + ", ".join(inputs)))
     with _Lock(out):
-        for stale in out.glob("*.tmp-*"):
+        for stale in [*out.glob("*.tmp-*"), *out.glob(".*.tmp-*")]:
             stale.unlink()
+        _migrate_side_files(out)
         plan = {"settings": {"format": format, "model": model, "input": input_kind, "shard_size": shard_size},
                 "model_set": {"sha256": identity["sha256"], "path": identity["path"]},
                 "shards": {s.name: s.key() for s in shards}}
         previous = _read_plan(out)
         if previous is not None:
             _check_resume(out, previous, plan)
-        _atomic_write_text(out / "plan.json", json.dumps(plan, indent=1))
+        _atomic_write_text(out / PLAN, json.dumps(plan, indent=1))
         pending = [s for s in shards if not (out / f"{s.name}.{format}").exists()]
         skipped = len(shards) - len(pending)
         total_units = sum(len(s.units) for s in pending)
@@ -351,7 +376,7 @@ def _check_resume(out: Path, previous: dict, plan: dict) -> None:
 
 
 def _read_plan(out: Path) -> dict | None:
-    path = out / "plan.json"
+    path = out / PLAN
     if not path.exists():
         return None
     try:
@@ -422,18 +447,18 @@ def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: flo
     errors = list(missing)
     directives = pages = 0
     for s in shards:
-        err_path = out / f"errors-{s.index:05d}.jsonl"
+        err_path = out / _shard_errors(s.index)
         if err_path.exists():
             errors += [json.loads(line) for line in err_path.read_text(encoding="utf-8").splitlines() if line]
         pages += sum(1 if u.kind == "text" else u.last_line - u.first_line for u in s.units)
     for s in shards:
         directives += _count_rows(out / f"{s.name}.{fmt}", fmt)
-    _atomic_write_text(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
+    _atomic_write_text(out / ERRORS, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = BatchSummary(str(out), len(shards), skipped, pages, directives, len(errors), round(seconds, 2),
                            engine, workers, identity, peak_rss_mb)
     manifest = {"format": fmt, "shards": [f"{s.name}.{fmt}" for s in shards], "summary": asdict(summary),
                 "model_set": identity, "complete": True}
-    _atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    _atomic_write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return summary
 
 
@@ -449,7 +474,8 @@ def _count_rows(path: Path, fmt: str) -> int:
 def read_output(out: str | Path) -> Iterator[dict]:
     """The records of a finished batch, in shard order (JSONL output)."""
     out = Path(out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    path = out / MANIFEST if (out / MANIFEST).exists() else out / "manifest.json"  # or an older folder
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest["format"] != "jsonl":
         raise BatchError(f"{out}: parquet output; read it with pandas.read_parquet or DuckDB")
     for name in manifest["shards"]:

@@ -1,7 +1,14 @@
-"""The ``vnpolicy`` command."""
+"""The ``vnpolicy`` command.
+
+One reporting convention for every subcommand: results (records, tables, what was written where)
+go to stdout; messages (inputs skipped and why, warnings, hints, progress) go to stderr, each
+starting with ``vnpolicy:``, in words rather than error codes. Exit status: 0 all done, 1 some
+input skipped or a problem found, 2 the command could not run.
+"""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import unicodedata
@@ -10,16 +17,16 @@ from collections.abc import Iterator
 
 from .batch import BatchError
 from .evaluation import format_table
-from .ids import directive_index
 from .modelset import ModelSetError
 from .pipeline import Pipeline, load
 from .reading import InputError, read_jsonl_records, read_text
+from .display import summary_table
 from .record import Directive
-from .taxonomy import entity_labels
 
 EXAMPLES = """examples:
   vnpolicy tag week.txt                       one JSON object per directive
-  vnpolicy tag --format table pages/*.txt     a readable summary, one row a directive
+  vnpolicy tag --format table pages/          a readable summary of every page in a folder
+  vnpolicy tag --format table --wide week.txt everything: full headlines, scores, every entity
   vnpolicy tag --input jsonl records.jsonl    records with a "text" key, one directive each
   cat week.txt | vnpolicy tag -               read standard input
 """
@@ -29,14 +36,63 @@ def _warn(message: str) -> None:
     print(f"vnpolicy: {message}", file=sys.stderr)
 
 
-def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputError]) -> Iterator[Directive]:
+_OS_REASONS = {errno.ENOENT: "no such file or folder", errno.EACCES: "permission denied",
+               errno.EISDIR: "is a folder, not a file", errno.ENOTDIR: "a part of the path is not a folder",
+               errno.ENOSPC: "no space left on the device", errno.EROFS: "the file system is read-only"}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``path: no such file or folder`` rather than ``[Errno 2] No such file or directory: 'path'``."""
+    reason = _OS_REASONS.get(exc.errno) or (exc.strerror or str(exc)).lower()
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+def _expand_paths(paths: list[str], kind: str, errors: list[InputError]) -> list[str]:
+    """Files as given; a folder becomes its pages (``--input text``) or record files
+    (``--input jsonl``), recursively, in a stable order."""
+    out: list[str] = []
+    suffixes = (".jsonl",) if kind == "jsonl" else (".txt",)
     for path in paths:
+        folder = Path(path)
+        if path == "-" or not folder.is_dir():
+            out.append(path)
+            continue
+        files = sorted(q for q in folder.rglob("*") if q.is_file() and not q.name.startswith((".", "_")))
+        chosen = [str(q) for q in files if q.suffix in suffixes and not q.name.endswith(".gold.jsonl")]
+        if not chosen:
+            what = "*.jsonl record file" if kind == "jsonl" else "*.txt page"
+            errors.append(InputError(path, f"no {what} in this folder"))
+        other = [q for q in files if q.suffix == (".txt" if kind == "jsonl" else ".jsonl")
+                 and not q.name.endswith(".gold.jsonl")]
+        if other:
+            _warn(f"{path}: {len(other)} {other[0].suffix} file(s) not read; "
+                  + ("they are pages: tag them without --input jsonl" if kind == "jsonl"
+                     else "for record files use --input jsonl"))
+        out.extend(chosen)
+    return out
+
+
+def _jsonl_records(nlp: Pipeline, path: str, errors: list[InputError]) -> Iterator[Directive]:
+    source = "<stdin>" if path == "-" else path
+    problems: list[InputError] = []
+    found = 0
+    for item in read_jsonl_records(path, problems):
+        found += 1
+        rec = nlp.tag_record(item.record)
+        rec.source, rec.index = source, item.line - 1
+        yield rec
+    if not found and len(problems) > 1 and all("not valid JSON" in p.reason for p in problems):
+        errors.append(InputError(source, f"not JSON Lines (none of its {len(problems)} lines is a JSON record); "
+                                         "if it is a page of text, tag it without --input jsonl"))
+    else:
+        errors.extend(problems)
+
+
+def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputError]) -> Iterator[Directive]:
+    for path in _expand_paths(paths, kind, errors):
         source = "<stdin>" if path == "-" else path
         if kind == "jsonl":
-            for item in read_jsonl_records(path, errors):
-                rec = nlp.tag_record(item.record)
-                rec.source, rec.index = source, item.line - 1
-                yield rec
+            yield from _jsonl_records(nlp, path, errors)
             continue
         try:
             page = read_text(path)
@@ -51,28 +107,19 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
         yield from records
 
 
-def _table(records: list[Directive]) -> str:
-    """An aligned, human-readable summary: one row a directive."""
-    head = ["source", "#", "headline", "topics", "AG", "LOC", "OFF", "DOC", "dup of"]
-    rows = []
-    for r in records:
-        shown = unicodedata.normalize("NFC", r.headline)
-        headline = shown if len(shown) <= 60 else shown[:59] + "…"
-        counts = {label: 0 for label in entity_labels()}
-        for ent in r.entities or []:
-            counts[ent["label"]] = counts.get(ent["label"], 0) + 1
-        topics = "-" if r.topics is None else (",".join(r.topics) or "other")
-        rows.append([r.source or "-", str(r.index), headline, topics,
-                     *(str(counts[k]) if r.entities is not None else "-" for k in counts),
-                     f"#{directive_index(r.duplicate_of)}" if r.duplicate_of else ""])
-    lines = [format_table(rows, head)]
-    weeks = {(r.source, r.bulletin.week_start, r.bulletin.week_end) for r in records if r.bulletin}
-    for source, start, end in sorted(weeks, key=str):
-        lines.append(f"{source}: bulletin week {start} .. {end}")
-    return "\n".join(lines)
+STDIN_HINT = ("reading a page from standard input; type or paste it, then Ctrl-D "
+              "(or give files or folders: vnpolicy tag week.txt; vnpolicy tag --help)")
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    if args.wide and args.format != "table":
+        _warn("--wide shapes the table: use it with --format table")
+        return 2
+    if args.explain and args.format == "table":
+        _warn("--explain adds to the JSON records; the table does not show it (leave out --format table)")
+        return 2
+    if not args.paths and sys.stdin.isatty():
+        _warn(STDIN_HINT)
     nlp = load(args.model)
     errors: list[InputError] = []
     paths = args.paths or ["-"]
@@ -81,11 +128,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
         for rec in _tag_inputs(nlp, paths, args.input, errors):
             obj = rec.to_dict(tokens=args.tokens)
             if args.explain and rec.topics is not None:
-                obj["explain"] = {t: [[term, w] for term, w in terms] for t, terms in rec.explain().items() if terms}
+                obj["explain"] = {t: [[word, w] for word, w in terms]
+                                  for t, terms in rec.explain(words=True).items() if terms}
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
         records = list(_tag_inputs(nlp, paths, args.input, errors))
-        print(_table(records))
+        if records:
+            print(summary_table(records, wide=args.wide))
     for exc in errors:
         _warn(f"skipped {exc}")
     return 1 if errors else 0
@@ -98,7 +147,7 @@ def cmd_corpus_validate(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     n = len(read_records(args.paths or None, []))
-    print(f"{n} records checked, {len(problems)} problem(s)", file=sys.stderr)
+    print(f"{n} records checked, {len(problems)} problem(s)")  # the problems are this command's result
     return 1 if problems else 0
 
 
@@ -195,6 +244,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.gold:
         from .corpus import check_record, load_taxonomy
 
+        if not Path(args.gold).exists():
+            _warn(f"{args.gold}: no such file or folder")
+            return 2
         problems: list[str] = []
         loaded = read_records([args.gold], problems)
         taxonomy = load_taxonomy()
@@ -212,14 +264,40 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
     other = live_metrics(Path(args.against), records) if args.against else None
     name = args.model or "bundled"
+    support = _support(records)
+    unsupported = [k for k in mine if support.get(k) == 0]
+
+    def cell(value: float, key: str, sign: str = "") -> str:
+        return NO_SCORE if key in unsupported else f"{value:{sign}.3f}"
+
     if other is None:
         print(f"{name} on {where} ({len(records)} records)")
-        print(format_table([[k, f"{v:.3f}"] for k, v in mine.items()], ["metric", "value"]))
+        print(format_table([[k, cell(v, k), str(support.get(k, len(records)))] for k, v in mine.items()],
+                           ["metric", "value", "support"]))
     else:
         print(f"{name} against {args.against} on {where} ({len(records)} records)")
-        print(format_table([[k, f"{other[k]:.3f}", f"{v:.3f}", f"{v - other[k]:+.3f}"] for k, v in mine.items()],
-                           ["metric", args.against, name, "change"]))
+        print(format_table([[k, cell(other[k], k), cell(v, k), cell(v - other[k], k, "+"),
+                             str(support.get(k, len(records)))] for k, v in mine.items()],
+                           ["metric", args.against, name, "change", "support"]))
+    if unsupported:
+        print(f"{NO_SCORE} no gold example of that label in these records, so no score")
     return 0
+
+
+NO_SCORE = "–"
+
+
+def _support(records: list[dict]) -> dict[str, int]:
+    """Gold examples behind each per-label metric: records with the topic, entities with the label."""
+    from collections import Counter
+
+    from .taxonomy import entity_labels, topic_labels
+
+    topics = Counter(t for r in records for t in r.get("topics") or [])
+    ents = Counter(e.get("label") for r in records for e in r.get("entities") or [])
+    out = {f"topic {t} F1": topics[t] for t in topic_labels()}
+    out.update({f"entity {label} F1": ents[label] for label in entity_labels()})
+    return out
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -276,9 +354,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from .annotation import import_tasks
 
+    if not Path(args.path).is_file():
+        _warn(f"{args.path}: " + ("is a folder, not a file" if Path(args.path).is_dir() else "no such file or folder"))
+        return 2
     result = import_tasks(Path(args.path), args.fmt)
     for p in result.problems:
-        print(p, file=sys.stderr)
+        _warn(p)
     if result.records:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -320,6 +401,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportError, write_report
+
+    if args.max_directives < 1:
+        _warn("--max-directives must be at least 1")
+        return 2
+    try:
+        summary = write_report(args.tagged, args.out, title=args.title, max_directives=args.max_directives)
+    except ReportError as exc:
+        _warn(str(exc))
+        return 2
+    print(summary)
+    return 0
+
+
 def _command(sub, name: str, help: str, *examples: str) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples."""
     return sub.add_parser(name, help=help, epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
@@ -333,16 +429,26 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    from . import __version__
+
+    parser.add_argument("-V", "--version", action="version", version=f"vnpolicy {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tag = sub.add_parser("tag", help="tag pages or records", epilog=EXAMPLES,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    tag.add_argument("paths", nargs="*", metavar="PATH", help="files to tag; '-' (or nothing) reads stdin")
+    tag.add_argument("paths", nargs="*", metavar="PATH",
+                     help="files or folders to tag (a folder: its *.txt pages, or its *.jsonl files with "
+                          "--input jsonl); '-' (or nothing) reads standard input")
     tag.add_argument("--input", choices=["text", "jsonl"], default="text",
                      help="text: each file is a page (default); jsonl: one record with a 'text' key per line")
-    tag.add_argument("--format", choices=["jsonl", "table"], default="jsonl", help="output format (default jsonl)")
+    tag.add_argument("--format", choices=["jsonl", "table"], default="jsonl",
+                     help="jsonl: one JSON object per directive (default); table: a summary for a person, "
+                          "100 columns wide")
+    tag.add_argument("--wide", action="store_true",
+                     help="with --format table: full headlines, topic scores and every entity, however wide")
     tag.add_argument("--tokens", action="store_true", help="include word-token spans")
     tag.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
-    tag.add_argument("--explain", action="store_true", help="add the terms that drove each topic (jsonl output)")
+    tag.add_argument("--explain", action="store_true", help="add the words that drove each topic, with their weight (jsonl output)")
     tag.set_defaults(func=cmd_tag)
 
     train = _command(sub, "train", "train every model from the corpus and write a model set",
@@ -376,24 +482,27 @@ def build_parser() -> argparse.ArgumentParser:
     export = _command(sub, "export", "pre-annotated tasks for Label Studio or doccano",
                       "vnpolicy export week.txt --to label-studio --out week.tasks.json",
                       "vnpolicy export records.jsonl --to doccano --out week.doccano.jsonl")
-    export.add_argument("path", metavar="PAGE_OR_JSONL")
-    export.add_argument("--to", required=True, choices=["label-studio", "doccano"])
-    export.add_argument("--out", required=True, metavar="FILE")
-    export.add_argument("--model", default=None, metavar="DIR")
+    export.add_argument("path", metavar="PAGE_OR_JSONL", help="a page (.txt) or records, one JSON object a line (.jsonl)")
+    export.add_argument("--to", required=True, choices=["label-studio", "doccano"], help="the annotation tool")
+    export.add_argument("--out", required=True, metavar="FILE",
+                        help="the tasks file to write (Label Studio: also FILE's stem + .label_config.xml)")
+    export.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
     export.set_defaults(func=cmd_export)
 
     imp = _command(sub, "import", "corrected annotations back into corpus records",
                    "vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl",
                    "vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl")
-    imp.add_argument("path", metavar="FILE")
-    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"])
-    imp.add_argument("--out", required=True, metavar="FILE")
+    imp.add_argument("path", metavar="FILE", help="the annotation tool's export (Label Studio JSON, doccano JSONL)")
+    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"],
+                     help="the tool that wrote FILE")
+    imp.add_argument("--out", required=True, metavar="FILE",
+                     help="corpus records to write, e.g. corpora/directives/week32.jsonl (replaced if it exists)")
     imp.set_defaults(func=cmd_import)
 
     suggest = _command(sub, "suggest", "the directives most worth annotating next", "vnpolicy suggest new-week/ --n 20")
     suggest.add_argument("paths", nargs="+", metavar="PATH", help="pages or JSONL records (files or folders)")
-    suggest.add_argument("--n", type=int, default=20)
-    suggest.add_argument("--model", default=None, metavar="DIR")
+    suggest.add_argument("--n", type=int, default=20, help="how many directives to list (default 20)")
+    suggest.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
     suggest.set_defaults(func=cmd_suggest)
 
     batch = _command(sub, "batch", "tag an archive into sharded files: parallel, resumable, local or on Dask",
@@ -402,17 +511,31 @@ def build_parser() -> argparse.ArgumentParser:
                      "vnpolicy batch records.jsonl --out tagged/ --engine dask --scheduler tcp://10.0.0.5:8786",
                      "(rerun the same command after an interruption: finished shards are kept, the rest is done)")
     batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns (*.txt pages, *.jsonl)")
-    batch.add_argument("--out", required=True, metavar="DIR", help="output folder (shards, errors.jsonl, manifest.json)")
-    batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
+    batch.add_argument("--out", required=True, metavar="DIR", help="output folder: shard-*.jsonl|parquet, and _errors.jsonl, _manifest.json")
+    batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
+                       help="shard files: jsonl (default) or parquet (one table: pandas.read_parquet(DIR))")
     batch.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    batch.add_argument("--engine", choices=["local", "dask"], default="local")
+    batch.add_argument("--engine", choices=["local", "dask"], default="local",
+                       help="local: worker processes on this machine (default); dask: a Dask cluster")
     batch.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (default: a local cluster)")
     batch.add_argument("--input", choices=["auto", "text", "jsonl"], default="auto",
                        help="auto: .jsonl files are records, anything else a page")
     batch.add_argument("--shard-size", type=int, default=8, help="pages (or 200-record slices) per shard")
-    batch.add_argument("--model", default=None, metavar="DIR")
+    batch.add_argument("--model", default=None, metavar="DIR", help="a model set other than the bundled one")
     batch.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     batch.set_defaults(func=cmd_batch)
+
+    report = _command(sub, "report", "one HTML file for people who do not write code: charts, agencies, documents, search",
+                      "vnpolicy batch archive/ --out tagged/ && vnpolicy report tagged/ --out report.html",
+                      "vnpolicy tag week.txt > week.jsonl && vnpolicy report week.jsonl --out week.html")
+    report.add_argument("tagged", metavar="TAGGED_DIR",
+                        help="a folder written by `vnpolicy batch` (JSONL or Parquet), or JSONL from `vnpolicy tag`")
+    report.add_argument("--out", required=True, metavar="FILE",
+                        help="the HTML file to write: self-contained, opens offline in any browser")
+    report.add_argument("--title", default=None, help="the page's title (default: from the folder's name)")
+    report.add_argument("--max-directives", type=int, default=2000, metavar="N",
+                        help="list at most the N newest directives (default 2000); the charts count all of them")
+    report.set_defaults(func=cmd_report)
 
     corpus = _command(sub, "corpus", "check and count the annotated corpus", "vnpolicy corpus validate",
                       "vnpolicy corpus validate my-week.jsonl", "vnpolicy corpus stats")
@@ -436,12 +559,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ModelSetError, BatchError) as exc:  # a model set or an output folder that cannot be used
         _warn(str(exc))
         return 2
-    except FileNotFoundError as exc:
-        _warn(str(exc).strip("'\""))
-        return 2
     except BrokenPipeError:  # `vnpolicy tag … | head` is normal use
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a missing or unreadable file the command needed
+        _warn(describe_os_error(exc))
+        return 2
     except KeyboardInterrupt:
         _warn("interrupted")
         return 130

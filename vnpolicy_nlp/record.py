@@ -47,9 +47,15 @@ class Directive:
             self._tokenizer = None
         return self._tokens
 
-    def explain(self, top: int = 6, topics: list[str] | None = None) -> dict[str, list[tuple[str, float]]]:
+    def explain(self, top: int = 6, topics: list[str] | None = None,
+                words: bool = False) -> dict[str, list[tuple[str, float]]]:
         """For each predicted topic (or each of ``topics``), the terms of this directive that
-        pushed its score most: why it was counted under that topic."""
+        pushed its score most: why it was counted under that topic. ``words=True`` gives whole
+        words ('thủ tục') rather than the model's syllables and pieces ('tục')."""
+        if words:
+            from .explain import explain_words
+
+            return explain_words(self, top, topics)
         if self._explainer is None:
             raise RuntimeError("no topic model is loaded, so there is nothing to explain")
         return self._explainer(self.text, top, topics if topics is not None else self.topics)

@@ -2,20 +2,34 @@
 
 The Doc is built over the original text from the library's word tokens (entity boundaries are
 token boundaries, so no span is lost); whitespace runs become whitespace tokens as spaCy expects.
-Entities carry their attributes as ``span._.attrs``; topic scores are ``doc.cats``.
+Entities carry their attributes as ``span._.attrs``; topic scores are ``doc.cats``; the title
+displaCy shows above the text is ``doc.user_data["title"]`` (source, index, topics). Label
+colours come from :mod:`vnpolicy_nlp.colors` through spaCy's ``spacy_displacy_colors`` entry point.
+
+``DocBin`` keeps the title, ``span._.attrs`` and the other ``doc._`` values only when made with
+``DocBin(store_user_data=True)`` (spaCy's rule: user data is dropped otherwise).
 """
 from __future__ import annotations
 
 from .record import Directive
 
-__all__ = ["to_spacy"]
+__all__ = ["to_spacy", "doc_title"]
+
+
+def doc_title(directive: Directive) -> str:
+    """``week.txt #3 · disaster_response, health`` (``no topic`` when the list is empty)."""
+    where = f"{directive.source or 'directive'} #{directive.index}"
+    if directive.topics is None:
+        return where
+    return f"{where} · " + (", ".join(directive.topics) if directive.topics else "no topic")
 
 
 def _register() -> None:
     from spacy.tokens import Doc, Span
 
-    if not Span.has_extension("attrs"):
-        Span.set_extension("attrs", default=None)
+    for name in ("attrs", "deadline"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
     for name in ("directive_id", "headline", "topics", "source"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
@@ -68,15 +82,18 @@ def to_spacy(directive: Directive, vocab=None):
         deadlines.append(span)
     doc.spans["deadlines"] = deadlines
     doc.spans["assignments"] = []
-    for a in directive.assignments:  # the agency's span, labelled with its role; the deadline in attrs
+    for a in directive.assignments:  # the agency's span, labelled with its role; its deadline in span._.deadline
         agency = ents[a.agency]
         span = doc.char_span(agency.start_char, agency.end_char, label=a.role.upper())
-        span._.attrs = {"deadline": None if a.deadline is None else deadlines[a.deadline].text,
-                        "deadline_date": None if a.deadline is None else directive.deadlines[a.deadline].date}
+        # not span._.attrs: spaCy keys span extensions by character offsets, so that would overwrite
+        # the agency entity's own attrs (same offsets)
+        if a.deadline is not None:
+            span._.deadline = {"text": deadlines[a.deadline].text, "date": directive.deadlines[a.deadline].date}
         doc.spans["assignments"].append(span)
     doc.cats = dict(directive.topic_scores or {})
     doc._.directive_id = directive.id
     doc._.headline = directive.headline
     doc._.topics = list(directive.topics or [])
     doc._.source = directive.source
+    doc.user_data["title"] = doc_title(directive)
     return doc

@@ -70,20 +70,87 @@ def records_to_arrow(rows: list[dict[str, Any]]):
     return pa.table(cols, schema=SCHEMA)
 
 
+def _iso(value) -> str | None:
+    """A date from JSON (ISO text), Arrow (``datetime.date``) or pandas (``Timestamp``, ``NaT``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if value != value:  # NaN or NaT
+        return None
+    return value.isoformat()[:10]
+
+
+def _plain(value):
+    """A list (or None) from a list, a tuple or the numpy array pandas gives for a Parquet list."""
+    if value is None or isinstance(value, list):
+        return value
+    if isinstance(value, float) and value != value:
+        return None
+    return list(value)
+
+
+def _index(value) -> int | None:
+    """An index that pandas may have turned into a float (and a missing one into NaN)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return int(value)
+
+
+def _from_table_row(row: dict) -> dict:
+    """A row of the Parquet schema (read back by pyarrow or pandas) in the JSONL record's shape."""
+    r = dict(row)
+    if "bulletin" not in r:
+        title, start, end = r.pop("bulletin_title", None), _iso(r.pop("week_start", None)), _iso(r.pop("week_end", None))
+        r["bulletin"] = None if title is None and start is None else {"title": title, "week_start": start,
+                                                                      "week_end": end}
+    if isinstance(r.get("duplicate_of"), float):  # pandas writes a missing string as NaN
+        r["duplicate_of"] = None
+    r["topics"] = _plain(r.get("topics"))
+    scores = r.get("topic_scores")
+    if scores is not None and not isinstance(scores, dict):
+        scores = _plain(scores)
+        r["topic_scores"] = None if scores is None else {k: round(float(v), 6) for k, v in scores}  # float32 in Parquet
+    ents = _plain(r.get("entities"))
+    r["entities"] = None if ents is None else [{**e, "attrs": _attrs(e)} for e in ents]
+    if isinstance(r.get("input"), str):
+        r["input"] = json.loads(r["input"])
+    elif isinstance(r.get("input"), float):
+        r["input"] = None
+    r["deadlines"] = [{**d, "date": _iso(d.get("date"))} for d in _plain(r.get("deadlines")) or []]
+    r["assignments"] = [{k: _index(v) if k in ("agency", "deadline") else v for k, v in a.items()}
+                        for a in _plain(r.get("assignments")) or []]
+    return r
+
+
 def _as_dict(record) -> dict:
-    return record if isinstance(record, dict) else record.to_dict()
+    if not isinstance(record, dict):
+        return record.to_dict()
+    if "bulletin_title" in record or isinstance(record.get("input"), str) or any(
+            isinstance(e.get("attrs"), str) for e in _plain(record.get("entities")) or []):
+        return _from_table_row(record)
+    return record
+
+
+def _rows(records) -> list[dict]:
+    """Directives, their dicts, rows read back from Parquet, a pandas DataFrame or an Arrow table."""
+    if hasattr(records, "to_pylist"):          # pyarrow.Table
+        records = records.to_pylist()
+    elif hasattr(records, "to_dict") and hasattr(records, "columns"):  # pandas.DataFrame
+        records = records.to_dict("records")
+    return [_as_dict(r) for r in records]
 
 
 def to_frame(records, entities: bool = False, assignments: bool = False):
-    """A pandas DataFrame of tagged directives (``Directive`` objects or their dicts, e.g. from a
-    batch's output): one row a directive, with ``week_start``/``week_end`` as dates, one
-    ``score_<topic>`` column per topic and entity counts per label; with ``entities=True``, one
-    row an entity instead, its attributes as columns, ready for group-by-week; with
-    ``assignments=True``, one row an assignment: the agency (canonical name, level), its role,
-    its deadline (text and date), the directive's topics and week."""
+    """A pandas DataFrame of tagged directives: ``Directive`` objects, their dicts (a batch's JSONL
+    output), or rows of a batch's Parquet output (``pandas.read_parquet(folder)`` itself, its
+    ``to_dict("records")``, or a ``pyarrow`` table). One row a directive, with
+    ``week_start``/``week_end`` as dates, one ``score_<topic>`` column per topic and entity
+    counts per label; with ``entities=True``, one row an entity instead, its attributes as
+    columns, ready for group-by-week; with ``assignments=True``, one row an assignment: the
+    agency (canonical name, level), its role, its deadline (text and date), the directive's
+    topics and week."""
     import pandas as pd
 
-    rows = [_as_dict(r) for r in records]
+    rows = _rows(records)
     if assignments:
         return _assignment_frame(rows)
     if entities:
