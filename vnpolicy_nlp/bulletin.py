@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 
 from .patterns import DATE_RE
 
-__all__ = ["BulletinInfo", "DirectiveSpan", "SplitPage", "split_page", "is_bulletin_title", "parse_week"]
+__all__ = ["BulletinInfo", "DirectiveSpan", "SplitPage", "split_page", "split_pages", "is_bulletin_title", "parse_week"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class _Line:
 
 
 # ---------------------------------------------------------------- page chrome
-_TITLE = re.compile(r"chỉ đạo,?\s*(?:và\s*)?điều hành", re.IGNORECASE)
+_TITLE = re.compile(r"chỉ đạo\s*,?\s*(?:và\s*|-\s*)?điều hành|(?:điểm tin|văn bản|tin) chỉ đạo", re.IGNORECASE)
 _SKIP_LINK = re.compile(
     r"^(?:nhảy|chuyển|bỏ qua|đi) (?:đến|tới)? ?(?:nội dung|phần nội dung)(?: chính)?$|^skip to (?:main )?content$",
     re.IGNORECASE,
@@ -69,10 +69,14 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB = re.compile(r"^(?:trang chủ|home)\b|^[^.;]{1,40}(?: [>»/] [^.;]{1,40}){2,}$", re.IGNORECASE)
+# Credit lines. "Theo …" and "Tin …" are credits only before a source ("Theo Báo Lạng Sơn",
+# "Tin: Văn phòng UBND tỉnh"); "Theo dõi …", "Tin học hóa …" start headlines.
+_SOURCE = r"(?:báo|cổng|trang|đài|ttxvn|vtv|vov|vna|nguồn|văn phòng|vp|bbt|ban biên tập|[\w.-]+\.(?:vn|com|net|org)\b)"
 _SIGNATURE = re.compile(
-    r"^[\(\[]?\s*(?:nguồn|tin|tin, ảnh|tin và ảnh|bài, ảnh|bbt|ban biên tập|người đăng|người viết|tác giả|"
-    r"cổng ttđt|cổng thông tin điện tử|theo|văn phòng ubnd tỉnh|vp ubnd tỉnh|văn phòng ủy ban nhân dân tỉnh)"
-    r"\b[^.;]{0,60}$",
+    r"^[\(\[]?\s*(?:nguồn\s*:|nguồn\s+" + _SOURCE + r"|tin\s*:|tin\s*,\s*ảnh|tin và ảnh|bài\s*,\s*ảnh|bài và ảnh|bbt\b|"
+    r"ban biên tập\b|người đăng|người viết|tác giả\b|cổng ttđt\b|cổng thông tin điện tử\b|theo\s*:?\s*" + _SOURCE + r"|"
+    r"văn phòng ubnd tỉnh\b|vp ubnd tỉnh\b|văn phòng ủy ban nhân dân tỉnh\b)"
+    r"[^.;]{0,60}$",
     re.IGNORECASE,
 )
 # Headers of the list of other articles under a page: nothing after them is a directive.
@@ -111,9 +115,16 @@ def is_footer(text: str) -> bool:
 
 def is_bulletin_title(text: str) -> bool:
     """True for a weekly-bulletin title line."""
-    return len(text) <= 300 and bool(_TITLE.search(text)) and (
+    return len(text) <= 300 and not text.rstrip().endswith((".", ";", ",")) and bool(_TITLE.search(text)) and (
         "tuần" in text.lower() or len(DATE_RE.findall(text)) >= 2
     )
+
+
+def _is_week_title(text: str) -> bool:
+    """A title this module does not know by its words but that names a week: a short line with
+    "tuần" and a week range ("Tin nổi bật tuần từ 7/8 đến 13/8/2023")."""
+    return (len(text) <= 200 and not text.rstrip().endswith((".", ";", ",", ":")) and "tuần" in text.lower()
+            and parse_week(text) != (None, None))
 
 
 # ---------------------------------------------------------------- the week
@@ -162,19 +173,31 @@ def _similarity(a: list[str], b: list[str]) -> float:
     return matcher.ratio()
 
 
+_SUMMARY_TAIL = re.compile(r"\s*(?:\.{3}|…)?\s*(?:là|đó là) (?:những|các) nội dung\b.*$", re.IGNORECASE)
+
+
 def _summary_items(text: str) -> list[str]:
-    return [item.strip().rstrip(".").strip() for item in text.split(";") if item.strip().rstrip(".").strip()]
+    text = _SUMMARY_TAIL.sub("", text)
+    return [item.strip().rstrip(".…").strip() for item in text.split(";") if item.strip().rstrip(".…").strip()]
 
 
-def _looks_like_headline(line: _Line) -> bool:
+_BODY_START = re.compile(r"^(?:ngày \d|sáng|chiều|tối|theo đó|tại |để |trong đó|đồng thời|bên cạnh|ngoài ra|"
+                         r"vừa qua|mới đây|thời gian qua|hiện nay|qua đó|căn cứ|thực hiện )", re.IGNORECASE)
+
+
+def _looks_like_headline(line: _Line, relaxed: bool = False) -> bool:
+    """A headline's shape: short, unpunctuated, capitalised. ``relaxed`` also takes one short
+    sentence ending with a full stop and a lower-case start, as some portals write them."""
     text = line.text
-    return (
-        12 <= len(text) <= 300
-        and len(text.split()) >= 3
-        and text[-1] not in ".:;,"
-        and not _LIST_ITEM.match(text)
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'(")
-    )
+    if not (12 <= len(text) <= 300 and len(text.split()) >= 3 and not _LIST_ITEM.match(text)):
+        return False
+    if not relaxed:
+        return text[-1] not in ".:;," and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'(")
+    if text[-1] in ":;,":
+        return False
+    if text[-1] == "." and (len(text) > 200 or re.search(r"[.!?]\s", text[:-1]) or _BODY_START.match(text)):
+        return False
+    return text[0].isalnum() or text[0] in "\"'("
 
 
 def _lines(text: str) -> list[_Line]:
@@ -190,27 +213,62 @@ def _lines(text: str) -> list[_Line]:
 
 
 # ---------------------------------------------------------------- splitting
-def split_page(text: str) -> SplitPage:
-    """Split a normalised page into directives; non-bulletin text is one directive."""
+def split_page(text: str, hints: set[int] | frozenset[int] = frozenset()) -> SplitPage:
+    """Split a normalised page into directives; non-bulletin text is one directive. When the
+    text holds several bulletin pages, only the first is returned: see :func:`split_pages`."""
+    return split_pages(text, hints)[0]
+
+
+def split_pages(text: str, hints: set[int] | frozenset[int] = frozenset()) -> list[SplitPage]:
+    """Split a normalised text into its bulletin pages (a file may hold several, one after the
+    other, each under its own title) and each page into directives. ``hints`` are offsets of
+    lines that the source set in bold or as a heading (HTML input): headline candidates."""
     lines = _lines(text)
     if not lines:
-        return SplitPage(None, [])
+        return [SplitPage(None, [])]
     title_at = next((i for i, ln in enumerate(lines[:80]) if is_bulletin_title(ln.text)), None)
     if title_at is None:
-        first, last = lines[0], lines[-1]
-        return SplitPage(None, [DirectiveSpan(first.start, last.end, first.end)])
-    title = lines[title_at].text
-    info = BulletinInfo(title, *parse_week(title))
+        title_at = next((i for i, ln in enumerate(lines[:30]) if _is_week_title(ln.text)), None)
+    if title_at is None:
+        return [_whole(lines)]
+    starts = [title_at]
+    for i in range(title_at + 1, len(lines)):
+        ln = lines[i]
+        if len(ln.text) <= 300 and is_bulletin_title(ln.text) and ln.text != lines[starts[-1]].text \
+                and parse_week(ln.text) != parse_week(lines[starts[-1]].text):
+            starts.append(i)
+    pages = []
+    for k, at in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        # the chrome of the next page (skip link, banner) stands before its title: not content
+        pages.append(_split_one(text, lines[at], lines[at + 1:stop], hints))
+    return pages
 
-    content = lines[title_at + 1:]
-    footer_at = next((i for i, ln in enumerate(content) if is_footer(ln.text)), len(content))
-    content = [ln for ln in content[:footer_at] if not _is_chrome(ln.text)]
+
+def _whole(lines: list[_Line]) -> SplitPage:
+    """A text that is not a bulletin: one directive, without leading page chrome (skip link,
+    breadcrumbs, datelines) and without a trailing related-articles list."""
+    keep = list(lines)
+    footer_at = next((i for i, ln in enumerate(keep) if i > 0 and is_footer(ln.text)), len(keep))
+    keep = keep[:footer_at]
+    while len(keep) > 1 and (_is_chrome(keep[0].text) or is_footer(keep[0].text)):
+        keep.pop(0)
+    while len(keep) > 1 and _is_chrome(keep[-1].text) and not keep[-1].text.endswith("."):
+        keep.pop()
+    first, last = keep[0], keep[-1]
+    return SplitPage(None, [DirectiveSpan(first.start, last.end, first.end)])
+
+
+def _split_one(text: str, title_line: _Line, rest: list[_Line], hints: set[int] | frozenset[int]) -> SplitPage:
+    info = BulletinInfo(title_line.text, *parse_week(title_line.text))
+    footer_at = next((i for i, ln in enumerate(rest) if is_footer(ln.text)), len(rest))
+    content = [ln for ln in rest[:footer_at] if not _is_chrome(ln.text)]
+    # a trailing skip link or banner of a following page is chrome too
     if not content:
         return SplitPage(info, [])
-
     headlines = _headlines_from_summary(content)
     if headlines is None:
-        heads = _headlines_by_shape(content)
+        heads = _headlines_by_shape(content, hints)
     else:
         heads = headlines
     directives = []
@@ -261,6 +319,15 @@ def _match_items(rest: list[_Line], items: list[str], item_words: list[list[str]
                 score = _similarity(words, iw)
                 if score > best:
                     best, best_item = score, k
+        if best < 0.75 and 4 <= len(words) <= 60 and _looks_like_headline(line, relaxed=True) \
+                and (len(rest) == i + 1 or len(rest[i + 1].text) >= len(line.text)):
+            # items run together (a missing ";", items joined by commas): the headline is a
+            # whole run of words inside one summary item
+            joined = " " + " ".join(words) + " "
+            for k, iw in enumerate(item_words):
+                if len(iw) > len(words) and joined in " " + " ".join(iw) + " ":
+                    best, best_item = 0.8, k
+                    break
         is_head = best >= 0.75 or (best >= 0.55 and _looks_like_headline(line))
         # A body's first sentence often repeats its headline: never two headlines in a row.
         if is_head and not previous_was_head:
@@ -271,20 +338,37 @@ def _match_items(rest: list[_Line], items: list[str], item_words: list[list[str]
     return heads
 
 
-def _headlines_by_shape(content: list[_Line]) -> list[int]:
+def _headlines_by_shape(content: list[_Line], hints: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Headline indices from line shape alone: numbered items (1., 2., 3. …) when the page
-    numbers them, else short, unpunctuated lines followed by a body."""
+    numbers them; lines the source set in bold or as headings (HTML) when there are two or
+    more; else short, unpunctuated lines followed by a body, and when that finds at most one,
+    the same with headlines that end with a full stop or start in lower case."""
     numbered = _numbered_headlines(content)
     if numbered:
         return numbered
+    hinted = [i for i, ln in enumerate(content) if ln.start in hints and len(ln.text) <= 300 and i + 1 < len(content)]
+    if len(hinted) >= 2:
+        return hinted if hinted[0] == 0 else [0, *hinted]
+    heads = _shape_pass(content, relaxed=False)
+    if len(heads) <= 2:
+        relaxed = _shape_pass(content, relaxed=True)
+        if len(relaxed) > len(heads):
+            heads = relaxed
+    return heads
+
+
+def _shape_pass(content: list[_Line], relaxed: bool) -> list[int]:
     heads: list[int] = []
     for i, line in enumerate(content):
         if heads and heads[-1] == i - 1:
             continue
         nxt = content[i + 1] if i + 1 < len(content) else None
-        if nxt is None or not _looks_like_headline(line):
+        if nxt is None or not _looks_like_headline(line, relaxed):
             continue
-        body_like = nxt.text.endswith((".", ":", ";", "…", '"', ")")) or len(nxt.text) > 1.3 * len(line.text)
+        if relaxed:  # a body paragraph is longer than a full-stop headline, and not one itself
+            body_like = len(nxt.text) > 1.3 * len(line.text) and len(nxt.text) > 80
+        else:
+            body_like = nxt.text.endswith((".", ":", ";", "…", '"', ")")) or len(nxt.text) > 1.3 * len(line.text)
         if body_like:
             heads.append(i)
     if not heads or heads[0] != 0:

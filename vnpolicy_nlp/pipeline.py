@@ -5,7 +5,8 @@ import bisect
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .bulletin import page_key, split_page
+from .bulletin import page_key, split_pages
+from .context import Context, page_context
 from .modelset import BUNDLED, ModelSetError, load_component, read_manifest
 from .record import Directive
 from .text import NormalizedText, normalize
@@ -32,9 +33,13 @@ class Pipeline:
             self.topics = load_component(self.model_dir, "topics", self.manifest)
 
     # -------------------------------------------------------------- public API
-    def __call__(self, text: str, province: str | None = None) -> Directive:
-        """Tag one directive (the whole string is the directive; nothing is split off)."""
-        rec = self._untagged_whole(text, province)
+    def __call__(self, text: str, province: str | None = None, *, date: str | None = None,
+                 context: Context | None = None) -> Directive:
+        """Tag one directive (the whole string is the directive; nothing is split off).
+        ``province`` and ``date`` (ISO), or a :class:`Context`, settle what the text leaves open."""
+        if context is None:
+            context = Context(province, date)
+        rec = self._untagged_whole(text, context)
         self._classify([rec])
         return rec
 
@@ -50,36 +55,65 @@ class Pipeline:
         self._classify(batch)
         yield from batch
 
-    def _untagged_whole(self, text: str, province: str | None = None) -> Directive:
+    def _untagged_whole(self, text: str, context: Context | None = None) -> Directive:
         """The record of a whole string as one directive, entities done, topics not yet."""
         if not isinstance(text, str):
             raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
         norm = normalize(text)
         return self._directive(norm, 0, len(norm.text), whole=True, id_=f"{page_key(text)}-000", index=0,
-                               province=province)
+                               context=context or Context())
 
-    def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
-        """Split a page into directives (a non-bulletin text is one) and tag each."""
+    def tag_bulletin(self, page: str, source: str | None = None, *, hints: list[int] | None = None,
+                     context: Context | None = None) -> list[Directive]:
+        """Split a page into directives (a non-bulletin text is one) and tag each. A text that
+        holds several bulletin pages gives the directives of all of them, in order. ``hints``:
+        offsets in ``page`` of lines set as headlines (see :func:`vnpolicy_nlp.extraction.extract`);
+        ``context``: what the caller knows (by default each page's own title and province)."""
         if not isinstance(page, str):
             raise TypeError(f"expected the page as str, got {type(page).__name__}")
         norm = normalize(page)
-        split = split_page(norm.text)
+        norm_hints = {norm.to_normalized(h) for h in hints or ()}
         key = page_key(page)
         records: list[Directive] = []
-        for i, span in enumerate(split.directives):
-            rec = self._directive(norm, span.start, span.end, whole=False, id_=f"{key}-{i:03d}", index=i,
-                                  headline_end=span.headline_end)
-            rec.source = source
-            rec.bulletin = split.bulletin
-            if span.duplicate_of is not None:
-                rec.duplicate_of = records[span.duplicate_of].id
-            records.append(rec)
+        for split in split_pages(norm.text, norm_hints):
+            ctx = context
+            if ctx is None:
+                if split.bulletin is not None:
+                    ctx = page_context(norm.text, split.bulletin.title, split.bulletin.week_start,
+                                       split.bulletin.week_end, chrome=norm.text[:2000])
+                else:
+                    ctx = page_context(norm.text, None, None, None, chrome=norm.text[:2000])
+            first = len(records)
+            for span in split.directives:
+                i = len(records)
+                rec = self._directive(norm, span.start, span.end, whole=False, id_=f"{key}-{i:03d}", index=i,
+                                      headline_end=span.headline_end, context=ctx)
+                rec.source = source
+                rec.bulletin = split.bulletin
+                if span.duplicate_of is not None:
+                    rec.duplicate_of = records[first + span.duplicate_of].id
+                records.append(rec)
         self._classify(records)
+        return records
+
+    def tag_html(self, html: str, source: str | None = None, context: Context | None = None) -> list[Directive]:
+        """Tag a portal page saved as HTML: its main text (navigation, sidebars and footers
+        dropped, paragraph breaks kept) gives the same directives as the page's text would.
+        Offsets index the extracted ``text``; ``source_start``/``source_end`` locate each
+        directive in ``html``."""
+        from .extraction import extract
+
+        if not isinstance(html, str):
+            raise TypeError(f"expected the page as str, got {type(html).__name__}")
+        extracted = extract(html)
+        records = self.tag_bulletin(extracted.text, source, hints=extracted.hints, context=context)
+        for rec in records:
+            rec.source_start, rec.source_end = extracted.to_source(rec.start, rec.end)
         return records
 
     # -------------------------------------------------------------- internals
     def _directive(self, norm: NormalizedText, start: int, end: int, *, whole: bool, id_: str, index: int,
-                   headline_end: int | None = None, province: str | None = None) -> Directive:
+                   headline_end: int | None = None, context: Context | None = None) -> Directive:
         """Build the record of the normalised span ``[start, end)`` of ``norm``."""
         if whole:
             o_start, o_end = 0, len(norm.original)
@@ -96,7 +130,8 @@ class Pipeline:
         entities = None
         boundaries: list[Span] = []
         if self.entities is not None:
-            found = self.entities.tag(sub, province=province)
+            ctx = context or Context()
+            found = self.entities.tag(sub, province=ctx.province, date=ctx.date)
             entities = []
             for ent in found:
                 (a, b), = to_original_spans(norm, [(ent.start, ent.end)], shift=start, base=o_start)
@@ -115,6 +150,7 @@ class Pipeline:
             id=id_,
             index=index,
             entities=entities,
+            context=context or Context(),
             _tokenizer=tokens,
         )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bulletin import BulletinInfo
+from .context import Context
 from .tokenize import Span
 
 __all__ = ["Directive"]
@@ -29,6 +30,9 @@ class Directive:
     topics: list[str] | None = None
     topic_scores: dict[str, float] | None = None
     entities: list[dict[str, Any]] | None = None
+    context: Context = field(default_factory=Context)
+    source_start: int | None = None  # HTML input: where the directive lies in the decoded HTML
+    source_end: int | None = None
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
     _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
     _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
@@ -79,6 +83,10 @@ class Directive:
             out["entities"] = [dict(e) for e in self.entities]
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
+        out["context"] = self.context.to_dict()
+        if self.source_start is not None:
+            out["source_start"] = self.source_start
+            out["source_end"] = self.source_end
         if self.input is not None:
             out["input"] = self.input
         return out
