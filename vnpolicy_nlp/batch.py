@@ -17,6 +17,7 @@ import glob
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -89,32 +90,71 @@ class BatchSummary:
 
 
 # ------------------------------------------------------------------ planning
+_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
+
+
 def expand_inputs(inputs: list[str], missing: list[dict] | None = None) -> list[Path]:
-    """Files, folders (recursively: *.txt and *.jsonl) and glob patterns, in a stable order.
-    An input that names nothing is added to ``missing`` (or raises without it)."""
+    """Files, folders (recursively: *.txt, *.jsonl, *.html, *.htm) and glob patterns, in a
+    stable order. An input that names nothing, and anything in a folder that cannot be read as
+    a file (a FIFO, a socket, a dangling link, a folder named like a file, an unreadable
+    subfolder), is added to ``missing`` (or raises without it). Nothing here opens a file, so
+    no special file is ever waited on."""
     found: list[Path] = []
+
+    def problem_at(path: str, reason: str) -> None:
+        if missing is None:
+            raise BatchError(f"{path}: {reason}")
+        missing.append({"path": path, "reason": reason})
+
     for item in inputs:
         matches = sorted(glob.glob(item, recursive=True)) if any(c in item for c in "*?[") else [item]
-        problem = None if matches else "no file matches the pattern"
+        if not matches:
+            problem_at(item, "no file matches the pattern")
         for m in matches:
             p = Path(m)
-            if p.is_dir():
-                found.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in (".txt", ".jsonl")
-                                    and not q.name.endswith(".gold.jsonl")))
+            if p.is_dir() and not (m != item and p.suffix in _SUFFIXES):
+                found.extend(_walk(p, problem_at))
+            elif p.is_dir():
+                problem_at(m, "is a folder, not a file")
             elif p.exists():
                 found.append(p)
+            elif p.is_symlink():
+                problem_at(m, "a symbolic link to a file that does not exist")
             else:
-                problem = "no such file or folder"
-        if problem:
-            if missing is None:
-                raise BatchError(f"{item}: {problem}")
-            missing.append({"path": item, "reason": problem})
+                problem_at(item, "no such file or folder")
     seen, out = set(), []
     for p in found:
         r = p.resolve()
         if r not in seen:
             seen.add(r)
             out.append(r)
+    return out
+
+
+def _walk(root: Path, problem_at) -> list[Path]:
+    out: list[Path] = []
+
+    def onerror(exc: OSError) -> None:
+        problem_at(exc.filename or str(root), f"cannot list the folder: {exc.strerror or exc}")
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        dirs.sort()
+        for name in sorted(files) + [d for d in dirs if d.endswith(_SUFFIXES)]:
+            q = Path(folder) / name
+            if not name.endswith(_SUFFIXES) or name.endswith(".gold.jsonl"):
+                continue
+            try:
+                st = q.stat()
+            except OSError:
+                problem_at(str(q), "a symbolic link to a file that does not exist" if q.is_symlink()
+                           else "cannot be read")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                problem_at(str(q), "is a folder, not a file")
+            elif not stat.S_ISREG(st.st_mode):
+                problem_at(str(q), "is a FIFO or other special file, not a regular file; not read")
+            else:
+                out.append(q)
     return out
 
 
@@ -129,6 +169,8 @@ def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8
     units: list[Unit] = []
     for path in expand_inputs(inputs, missing):
         kind = input_kind if input_kind != "auto" else ("jsonl" if path.suffix == ".jsonl" else "text")
+        if not path.is_file():  # a FIFO or device named on the command line: read_page refuses it
+            kind = "text"
         if kind == "jsonl":
             n = _count_lines(path)
             for start in range(0, max(n, 1), lines_per_unit):
@@ -150,27 +192,66 @@ def _pipeline(model: str | None):
     return _PIPELINES[model]
 
 
-def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
-    from .reading import InputError, read_jsonl_records, read_text
+def tag_page_file(nlp, path: str, source: str, notes: list[str]) -> list:
+    """Read, decode and tag one page file (text or HTML, told apart by content). Raises
+    :class:`~vnpolicy_nlp.reading.InputError` for a file that cannot be tagged."""
+    from .reading import InputError, read_page
 
+    page = read_page(path)
+    notes.extend(page.notes)
+    try:
+        if page.kind == "html":
+            return nlp.tag_html(page.text, source=source)
+        return nlp.tag_bulletin(page.text, source=source)
+    except MemoryError:
+        raise InputError(page.where, "too large to tag in the memory available; split it first") from None
+    except RecursionError:
+        raise InputError(page.where, "nested too deeply to read") from None
+
+
+def tag_record(nlp, item, source: str, notes: list[str]):
+    """Tag one JSONL record, with its ``province``/``date`` as context."""
+    from .context import record_context
+
+    context, problems = record_context(item.record)
+    notes.extend(f"{source}:{item.line}: {p}" for p in problems)
+    rec = nlp(item.record["text"], context=context)
+    rec.source, rec.index, rec.input = source, item.line - 1, item.record
+    return rec
+
+
+def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | None = None) -> Iterator[dict]:
+    from .reading import InputError, read_jsonl_records
+
+    said: list[str] = []
     if unit.kind == "text":
         try:
-            page = read_text(unit.path)
+            records = tag_page_file(nlp, unit.path, unit.path, said)
         except InputError as exc:
-            errors.append({"path": unit.path, "reason": exc.reason})
-            return
-        records = nlp.tag_bulletin(page, source=unit.path)
-        if not records:
-            errors.append({"path": unit.path, "reason": "no directive found in the page"})
+            errors.append({"path": exc.where, "reason": exc.reason})
+            records = []
+        except Exception as exc:  # never let one page stop a batch: it is listed and the run goes on
+            errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+            records = []
+        else:
+            if not records:
+                errors.append({"path": unit.path, "reason": "no directive found in the page"})
+        if notes is not None:
+            notes.extend({"path": unit.path, "note": n} for n in said)
         for rec in records:
             yield rec.to_dict()
         return
     problems: list[InputError] = []
     for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):
-        province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
-        rec = nlp(item.record["text"], province=province)
-        rec.source, rec.index, rec.input = unit.path, item.line - 1, item.record
+        try:
+            rec = tag_record(nlp, item, unit.path, said)
+        except Exception as exc:
+            errors.append({"path": f"{unit.path}:{item.line}",
+                           "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+            continue
         yield rec.to_dict()
+    if notes is not None:
+        notes.extend({"path": unit.path, "note": n} for n in said)
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
 
 

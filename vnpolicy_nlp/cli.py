@@ -28,23 +28,35 @@ def _warn(message: str) -> None:
 
 
 def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputError]) -> Iterator[Directive]:
+    from .batch import tag_page_file, tag_record
+
     for path in paths:
         source = "<stdin>" if path == "-" else path
+        notes: list[str] = []
         if kind == "jsonl":
             for item in read_jsonl_records(path, errors):
-                province = item.record.get("province") if isinstance(item.record.get("province"), str) else None
-                rec = nlp(item.record["text"], province=province)
-                rec.source, rec.index, rec.input = source, item.line - 1, item.record
+                try:
+                    rec = tag_record(nlp, item, source, notes)
+                except Exception as exc:  # one record never stops the others
+                    errors.append(InputError(f"{source}:{item.line}", f"internal error ({type(exc).__name__}: {str(exc)[:200]})"))
+                    continue
+                for note in notes:
+                    _warn(note)
+                notes.clear()
                 yield rec
             continue
+        if path.endswith(".jsonl"):
+            _warn(f"{path} is read as page text; for one record per line use --input jsonl")
         try:
-            page = read_text(path)
+            records = tag_page_file(nlp, path, source, notes)
         except InputError as exc:
             errors.append(exc)
             continue
-        if path.endswith(".jsonl") and page.lstrip().startswith("{"):
-            _warn(f"{path} is read as page text; for one record per line use --input jsonl")
-        records = nlp.tag_bulletin(page, source=source)
+        except Exception as exc:  # one page never stops the others
+            errors.append(InputError(source, f"internal error ({type(exc).__name__}: {str(exc)[:200]})"))
+            continue
+        for note in notes:
+            _warn(note)
         if not records:
             errors.append(InputError(source, "no directive found in the page"))
         yield from records
@@ -81,7 +93,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             obj = rec.to_dict(tokens=args.tokens)
             if args.explain and rec.topics is not None:
                 obj["explain"] = {t: [[term, w] for term, w in terms] for t, terms in rec.explain().items() if terms}
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            out.write(json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n")
     else:
         records = list(_tag_inputs(nlp, paths, args.input, errors))
         print(_table(records))
