@@ -89,7 +89,7 @@ _FOOTER = re.compile(
 _WIDGET = re.compile(
     r"^(?:chia sẻ|in bài|in trang|gửi email|gửi bài|lượt xem|số lượt xem|lượt đọc|trở về|quay lại|về đầu trang|"
     r"bản quyền|©|copyright|đánh giá bài viết|bình luận|ý kiến bạn đọc|cỡ chữ|nghe đọc bài|lên đầu trang|"
-    r"từ khóa|từ khoá|tags?|facebook|zalo|twitter|chia sẻ bài viết|in bài viết|gửi bài viết)\b[^.]{0,40}$",
+    r"từ khóa|từ khoá|tags?|facebook|zalo|twitter|chia sẻ bài viết|in bài viết|gửi bài viết)\b(?:[^.]|\.(?=\d)){0,40}$",
     re.IGNORECASE,
 )
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -284,8 +284,8 @@ def _summary_candidates(content: list[_Line]) -> Iterator[tuple[int, list[str]]]
     items separated by ";", or a block of lines each ending with ";" (a list, one item a line)."""
     for at in range(min(3, len(content))):
         items = _summary_items(content[at].text)
-        if len(items) >= 2:
-            yield at + 1, items
+        if len(items) >= 2 or (at == 0 and len(items) == 1 and items[0].count(",") >= 1 and len(items[0]) >= 60):
+            yield at + 1, items  # one item: headlines joined by commas, found inside it
         end = at
         while end < len(content) and content[end].text.rstrip().endswith(";"):
             end += 1
@@ -300,7 +300,7 @@ def _headlines_from_summary(content: list[_Line]) -> list[int] | None:
     for first_after, items in _summary_candidates(content):
         item_words = [_words(i) for i in items]
         heads = _match_items(content[first_after:], items, item_words)
-        if len(set(heads.values())) >= 2:
+        if len(set(heads.values())) >= 2 or (len(items) == 1 and len(heads) >= 2):
             return sorted(first_after + i for i in heads)
     return None
 
@@ -350,10 +350,10 @@ def _headlines_by_shape(content: list[_Line], hints: set[int] | frozenset[int] =
     if len(hinted) >= 2:
         return hinted if hinted[0] == 0 else [0, *hinted]
     heads = _shape_pass(content, relaxed=False)
-    if len(heads) <= 2:
-        relaxed = _shape_pass(content, relaxed=True)
-        if len(relaxed) > len(heads):
-            heads = relaxed
+    relaxed = _shape_pass(content, relaxed=True)
+    # the relaxed shapes only add headlines the strict pass missed; they never move one
+    if len(relaxed) > len(heads) and (len(heads) <= 2 or set(heads) <= set(relaxed)):
+        heads = relaxed
     return heads
 
 
