@@ -393,18 +393,29 @@ def _numbered_headlines(content: list[_Line]) -> list[int] | None:
     return found if found[0] == 0 else [0, *found]
 
 
-def _mark_duplicates(text: str, directives: list[DirectiveSpan]) -> list[DirectiveSpan]:
-    words = [_words(text[d.start:d.end]) for d in directives]
+def _mark_duplicates(text: str, directives: list[DirectiveSpan], reach: int = 60) -> list[DirectiveSpan]:
+    """Mark each directive that repeats an earlier one: word for word (any earlier one, by
+    hash) or with a few words changed (one of the ``reach`` before it: a page repeats an item
+    near where it first gave it), so a page of thousands of directives costs linear time."""
+    words: dict[int, list[str]] = {}
+    exact: dict[tuple[str, ...], int] = {}
     out: list[DirectiveSpan] = []
     for j, d in enumerate(directives):
-        dup = None
-        for i in range(j):
-            if out[i].duplicate_of is not None:
-                continue
-            a, b = words[i], words[j]
-            if a == b or (min(len(a), len(b)) >= 0.85 * max(len(a), len(b)) and _similarity(a, b) >= 0.9):
-                dup = i
-                break
+        b = _words(text[d.start:d.end])
+        words[j] = b
+        words.pop(j - reach - 1, None)
+        dup = exact.get(tuple(b))
+        if dup is None:
+            for i in range(max(0, j - reach), j):
+                if out[i].duplicate_of is not None or i not in words:
+                    continue
+                a = words[i]
+                if max(len(a), len(b)) <= 5000 and min(len(a), len(b)) >= 0.85 * max(len(a), len(b)) \
+                        and _similarity(a, b) >= 0.9:
+                    dup = i
+                    break
+        if dup is None:
+            exact.setdefault(tuple(b), j)
         out.append(DirectiveSpan(d.start, d.end, d.headline_end, dup))
     return out
 

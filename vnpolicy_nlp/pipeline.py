@@ -131,7 +131,7 @@ class Pipeline:
         boundaries: list[Span] = []
         if self.entities is not None:
             ctx = context or Context()
-            found = self.entities.tag(sub, province=ctx.province, date=ctx.date)
+            found = _tag_in_windows(self.entities, sub, ctx)
             entities = []
             for ent in found:
                 (a, b), = to_original_spans(norm, [(ent.start, ent.end)], shift=start, base=o_start)
@@ -157,10 +157,49 @@ class Pipeline:
     def _classify(self, records: list[Directive]) -> None:
         if self.topics is None or not records:
             return
-        for rec, pred in zip(records, self.topics.predict([r.text for r in records])):
+        # a directive's subject is in its headline and opening: a very long text is read up to
+        # TOPIC_WINDOW characters, so the vectorisers' n-gram lists stay bounded
+        for rec, pred in zip(records, self.topics.predict([r.text[:TOPIC_WINDOW] for r in records])):
             rec.topics = pred.topics
             rec.topic_scores = pred.scores
             rec._explainer = self.topics.explain
+
+
+WINDOW = 20_000        # characters of normalised text given to the entity tagger at once
+TOPIC_WINDOW = 50_000  # characters of a directive read by the topic model
+
+
+def _windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """Cut ``text`` into spans of at most about ``size`` characters, each ending after a line
+    break when there is one in its second half, else after a space, else where it must."""
+    spans = []
+    pos, n = 0, len(text)
+    while pos < n:
+        end = min(n, pos + size)
+        if end < n:
+            cut = text.rfind("\n", pos + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", pos + size // 2, end)
+            if cut >= 0:
+                end = cut + 1
+        spans.append((pos, end))
+        pos = end
+    return spans
+
+
+def _tag_in_windows(tagger, text: str, ctx: Context) -> list:
+    """Entities of ``text``, tagged a window at a time so that memory does not grow with the
+    length of a directive; a window ends at a line break where it can (names do not cross
+    paragraphs), and offsets are shifted back."""
+    if len(text) <= WINDOW:
+        return tagger.tag(text, province=ctx.province, date=ctx.date)
+    found = []
+    for a, b in _windows(text):
+        for ent in tagger.tag(text[a:b], province=ctx.province, date=ctx.date):
+            ent.start += a
+            ent.end += a
+            found.append(ent)
+    return found
 
 
 def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:
