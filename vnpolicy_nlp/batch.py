@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output"]
+__all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output", "tag_page_file", "tag_record"]
 
 FORMATS = ("jsonl", "parquet")
 ENGINES = ("local", "dask")
@@ -255,38 +255,70 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | No
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
 
 
+class OutputFault(OSError):
+    """Writing the output failed (a full disk, a folder that cannot be written): the run stops."""
+
+
 def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardResult:
-    """Tag one shard and write it atomically (errors first, then the shard file)."""
+    """Tag one shard and write it atomically (errors and signals first, then the shard file).
+    JSONL rows are written as they are made, so a shard of huge records streams."""
+    from . import signals
+
     t0 = time.perf_counter()
     nlp = _pipeline(model)
     result = ShardResult(shard.index)
-    rows: list[dict] = []
-    for unit in shard.units:
-        before = len(rows)
-        rows.extend(_records_of_unit(nlp, unit, result.errors))
-        if unit.kind == "text":
-            result.pages += 1
-        else:
-            result.pages += unit.last_line - unit.first_line
-        result.directives += len(rows) - before
     out = Path(out_dir)
-    _atomic_write_text(out / f"errors-{shard.index:05d}.jsonl",
-                       "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
     target = out / f"{shard.name}.{fmt}"
     tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
-    if fmt == "jsonl":
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-    else:
-        from .tables import records_to_arrow
+    table: dict = {}
+    rows: list[dict] = []
+    try:
+        fh = open(tmp, "w", encoding="utf-8") if fmt == "jsonl" else None
+        try:
+            for unit in shard.units:
+                page_rows = 0
+                first_key = None
+                n_errors = len(result.errors)
+                for row in _records_of_unit(nlp, unit, result.errors):
+                    signals.count_record(table, row)
+                    first_key = first_key or signals.key_of(row.get("context"))
+                    page_rows += 1
+                    if fh is not None:
+                        fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+                    else:
+                        rows.append(row)
+                if unit.kind == "text":
+                    result.pages += 1
+                    page_sig = table.setdefault(first_key or "unknown|unknown", signals.Signals())
+                    page_sig.pages += 1
+                    if page_rows == 0 and len(result.errors) > n_errors \
+                            and result.errors[-1]["reason"] == "no directive found in the page":
+                        page_sig.pages_without_directive += 1
+                else:
+                    result.pages += unit.last_line - unit.first_line
+                result.directives += page_rows
+            if fh is not None:
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            if fh is not None:
+                fh.close()
+        if fmt != "jsonl":
+            from .tables import records_to_arrow
 
-        import pyarrow.parquet as pq
+            import pyarrow.parquet as pq
 
-        pq.write_table(records_to_arrow(rows), tmp)
-    os.replace(tmp, target)
+            pq.write_table(records_to_arrow(rows), tmp)
+        _atomic_write_text(out / f"errors-{shard.index:05d}.jsonl",
+                           "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
+        _atomic_write_text(out / f"signals-{shard.index:05d}.json", json.dumps(signals.as_dict(table)))
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise OutputFault(exc.errno, f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -340,7 +372,13 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BatchError(f"{out}: is a file; --out names a folder for the shards")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot write the output folder ({exc.strerror or exc})") from None
     model = str(Path(model).resolve()) if model else None
     if model:
         from .modelset import verify
@@ -373,7 +411,11 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
             done_units += n
             bar.update(n)
         bar.close()
-        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing)
+        try:
+            summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing)
+        except OSError as exc:
+            raise BatchError(f"cannot write {exc.filename or out}: {exc.strerror or exc}; the run stopped. Free "
+                             "space and rerun the same command to finish") from None
     if progress:
         print(f"vnpolicy batch: {summary}", file=sys.stderr)
     return summary
@@ -409,14 +451,46 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, workers
 
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(tag_shard, shard, out, fmt, model) for shard in shards]
-            for fut in as_completed(futures):
-                yield fut.result()
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            except OutputFault as exc:
+                for f in futures:
+                    f.cancel()
+                raise BatchError(f"{exc.strerror}; the run stopped. Finished shards are kept: free space (or fix "
+                                 "the folder's permissions) and rerun the same command to continue") from None
     except BrokenProcessPool:
         raise BatchError("a worker process died. From a script, call vp.batch.run(...) under "
                          "`if __name__ == \"__main__\":` (workers import the script again); finished shards are "
                          "kept, so rerunning continues where it stopped") from None
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: exit when the batch process that started it is gone (even after
+    ``kill -9``), instead of tagging on for nobody."""
+    import threading
+
+    try:  # Linux: be told at once when the parent (the forkserver) dies
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(3)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="vnpolicy-parent-watch", daemon=True).start()
 
 
 def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[ShardResult]:
@@ -433,8 +507,13 @@ def _execute_dask(shards, out, fmt, model, workers, scheduler) -> Iterator[Shard
         client = Client(cluster)
     try:
         futures = client.map(tag_shard, shards, out_dir=out, fmt=fmt, model=model, pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        except OutputFault as exc:
+            client.cancel(futures)
+            raise BatchError(f"{exc.strerror}; the run stopped. Finished shards are kept: free space and rerun "
+                             "the same command to continue") from None
     finally:
         client.close()
         if cluster is not None:
@@ -456,8 +535,15 @@ def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: flo
     _atomic_write_text(out / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = BatchSummary(str(out), len(shards), skipped, pages, directives, len(errors), round(seconds, 2),
                            engine, workers)
+    from . import signals
+
+    table: dict = {}
+    for s in shards:
+        sig_path = out / f"signals-{s.index:05d}.json"
+        if sig_path.exists():
+            signals.merge(table, json.loads(sig_path.read_text(encoding="utf-8")))
     manifest = {"format": fmt, "shards": [f"{s.name}.{fmt}" for s in shards], "summary": asdict(summary),
-                "complete": True}
+                "reliability": signals.rows(table), "complete": True}
     _atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return summary
 
