@@ -12,6 +12,7 @@ of the same output folder.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import glob
 import hashlib
@@ -230,6 +231,12 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | No
         except InputError as exc:
             errors.append({"path": exc.where, "reason": exc.reason})
             records = []
+        except OSError as exc:
+            if exc.errno in _DISK_FULL:  # the machine, not the page: stop the run
+                raise OutputFault(exc.errno, f"cannot write {exc.filename or 'a temporary file'}: "
+                                             f"{exc.strerror or exc}") from None
+            errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+            records = []
         except Exception as exc:  # never let one page stop a batch: it is listed and the run goes on
             errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
             records = []
@@ -253,6 +260,9 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | No
     if notes is not None:
         notes.extend({"path": unit.path, "note": n} for n in said)
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
+
+
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
 class OutputFault(OSError):

@@ -142,9 +142,10 @@ class Page:
     notes: list[str]
 
 
-def read_bytes(path: str, limit: int = MAX_PAGE_BYTES) -> bytes:
+def read_bytes(path: str, limit: int | None = None) -> bytes:
     """The bytes of a regular file (or stdin for ``-``), refusing FIFOs, devices, sockets,
     folders and dangling links up front, so that nothing waits on a special file."""
+    limit = MAX_PAGE_BYTES if limit is None else limit
     where = "<stdin>" if path == "-" else path
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
@@ -175,7 +176,7 @@ def read_bytes(path: str, limit: int = MAX_PAGE_BYTES) -> bytes:
     return data
 
 
-def read_page(path: str, limit: int = MAX_PAGE_BYTES) -> Page:
+def read_page(path: str, limit: int | None = None) -> Page:
     """Read and decode one page; HTML is recognised by its content."""
     from .extraction import looks_like_html
 
