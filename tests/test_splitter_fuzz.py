@@ -112,3 +112,11 @@ def test_an_unknown_title_does_not_swallow_the_page(nlp):
     plain = "Nhảy đến nội dung\n\nUBND tỉnh ban hành kế hoạch phòng chống thiên tai năm 2024.\n\nTin liên quan\n\nMục khác"
     (only,) = nlp.tag_bulletin(plain)
     assert only.text == "UBND tỉnh ban hành kế hoạch phòng chống thiên tai năm 2024."
+
+
+def test_bulletin_titles_in_a_related_list_are_not_pages(nlp):
+    page = ("Chỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần (từ ngày 7/8 đến ngày 13/8/2023)\n\n"
+            + "\n\n".join(f"{HEADLINES[k]}\n\n{BODIES[k % 3][0]}" for k in range(3)))
+    related = ("\n\nTin liên quan\n\nChỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần (từ ngày 31/7 đến ngày 6/8/2023)"
+               "\n\nChỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần (từ ngày 24/7 đến ngày 30/7/2023)\n\nHọp báo quý III")
+    assert [r.headline for r in nlp.tag_bulletin(page + related)] == HEADLINES[:3]

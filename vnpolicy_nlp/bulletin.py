@@ -231,12 +231,23 @@ def split_pages(text: str, hints: set[int] | frozenset[int] = frozenset()) -> li
         title_at = next((i for i, ln in enumerate(lines[:30]) if _is_week_title(ln.text)), None)
     if title_at is None:
         return [_whole(lines)]
+    # Later titles start later pages; a title in a related-articles list (after a footer
+    # header, with no body paragraph of its own before the next title) does not.
+    candidates = [i for i in range(title_at + 1, len(lines))
+                  if len(lines[i].text) <= 300 and is_bulletin_title(lines[i].text)]
     starts = [title_at]
-    for i in range(title_at + 1, len(lines)):
-        ln = lines[i]
-        if len(ln.text) <= 300 and is_bulletin_title(ln.text) and ln.text != lines[starts[-1]].text \
-                and parse_week(ln.text) != parse_week(lines[starts[-1]].text):
-            starts.append(i)
+    footer_since = False
+    last_checked = title_at
+    for k, i in enumerate(candidates):
+        footer_since = footer_since or any(is_footer(ln.text) for ln in lines[last_checked + 1:i])
+        last_checked = i
+        nxt = candidates[k + 1] if k + 1 < len(candidates) else len(lines)
+        repeated = lines[i].text == lines[starts[-1]].text and i - starts[-1] <= 3
+        has_body = any(len(ln.text) > 200 for ln in lines[i + 1:nxt])
+        if repeated or (footer_since and not has_body):
+            continue
+        starts.append(i)
+        footer_since = False
     pages = []
     for k, at in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
