@@ -187,19 +187,18 @@ def _windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
     return spans
 
 
-def _tag_in_windows(tagger, text: str, ctx: Context) -> list:
+def _tag_in_windows(tagger, text: str, ctx: Context) -> Iterator:
     """Entities of ``text``, tagged a window at a time so that memory does not grow with the
-    length of a directive; a window ends at a line break where it can (names do not cross
-    paragraphs), and offsets are shifted back."""
+    length of a directive (only one window's tagger state is alive at once); a window ends at a
+    line break where it can (names do not cross paragraphs), and offsets are shifted back."""
     if len(text) <= WINDOW:
-        return tagger.tag(text, province=ctx.province, date=ctx.date)
-    found = []
+        yield from tagger.tag(text, province=ctx.province, date=ctx.date)
+        return
     for a, b in _windows(text):
         for ent in tagger.tag(text[a:b], province=ctx.province, date=ctx.date):
             ent.start += a
             ent.end += a
-            found.append(ent)
-    return found
+            yield ent
 
 
 def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:
