@@ -19,6 +19,7 @@ with ``python benchmarks/html_extractors.py``). The pass is linear in the page s
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -66,8 +67,8 @@ class Extracted:
 
     html: str
     text: str
-    starts: list[int] = field(repr=False)
-    ends: list[int] = field(repr=False)
+    starts: "array[int]" = field(repr=False)
+    ends: "array[int]" = field(repr=False)
     hints: list[int] = field(default_factory=list)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
@@ -103,46 +104,70 @@ def _is_chrome(tag: str, attrs: dict[str, str]) -> bool:
     return any(w.lower() in _CHROME_WORDS for w in words if w)
 
 
-class _Builder:
-    """Accumulates visible text with its source map, collapsing whitespace and breaks."""
+_WS_RUNS = re.compile(r"[ \t\r\n\f\v]+|[^ \t\r\n\f\v]+")
 
-    def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+
+class _Builder:
+    """Accumulates visible text with its source map, collapsing whitespace and breaks. Text is
+    kept as chunks of runs and the map as arrays of machine integers, so a large page costs a
+    few bytes a character."""
+
+    def __init__(self, size_hint: int) -> None:
+        code = "i" if size_hint < 2**31 - 1 else "q"
+        self.pieces: list[str] = []
+        self.chunks: list[str] = []
+        self.starts = array(code)
+        self.ends = array(code)
+        self.length = 0
+        self.last = ""                         # the last character emitted
         self.pending_space: int | None = None  # source offset of a whitespace run not yet emitted
         self.pending_break = 0                 # 0, 1 (line break) or 2 (paragraph break)
         self.break_at = 0
+        self.block_first: int | None = None    # offset of the first visible character of the block
+
+    def _append(self, run: str, s: int, e: int, one_to_one: bool) -> None:
+        self.pieces.append(run)
+        k = len(run)
+        if one_to_one:
+            self.starts.extend(range(s, s + k))
+            self.ends.extend(range(s + 1, s + k + 1))
+        else:
+            self.starts.extend([s] * k)
+            self.ends.extend([e] * k)
+        self.length += k
+        self.last = run[-1]
+        if len(self.pieces) >= 4096:
+            self.chunks.append("".join(self.pieces))
+            self.pieces.clear()
 
     def text(self, piece: str, s: int, e: int, pre: bool = False) -> None:
         """Add a run of character data from ``html[s:e]`` (``piece`` is the decoded run; for a
         reference, one string standing for the whole span)."""
-        if e - s == len(piece):
-            positions = [(s + k, s + k + 1) for k in range(len(piece))]
-        else:
-            positions = [(s, e)] * len(piece)
-        for ch, (a, b) in zip(piece, positions):
-            if ch in " \t\r\n\f\v" or (ch == "\u00a0" and not self.chars):
-                if pre and ch == "\n":
+        one_to_one = e - s == len(piece)
+        for m in _WS_RUNS.finditer(piece):
+            run = m.group(0)
+            a = s + m.start() if one_to_one else s
+            if run[0] in " \t\r\n\f\v":
+                if pre and "\n" in run:
                     self.line_break(a)
                 elif self.pending_space is None:
                     self.pending_space = a
                 continue
-            self._flush(a)
-            self.chars.append(ch)
-            self.starts.append(a)
-            self.ends.append(b)
+            if run[0] == "\u00a0" and not self.length:
+                run = run.lstrip("\u00a0")
+                if not run:
+                    continue
+            self._flush()
+            if self.block_first is None:
+                self.block_first = self.length
+            b = s + m.end() if one_to_one else e
+            self._append(run, a if one_to_one else s, b, one_to_one)
 
-    def _flush(self, at: int) -> None:
-        if self.chars and self.pending_break:
-            for _ in range(self.pending_break):
-                self.chars.append("\n")
-                self.starts.append(self.break_at)
-                self.ends.append(self.break_at)
-        elif self.chars and self.pending_space is not None and self.chars[-1] != "\n":
-            self.chars.append(" ")
-            self.starts.append(self.pending_space)
-            self.ends.append(self.pending_space + 1)
+    def _flush(self) -> None:
+        if self.length and self.pending_break:
+            self._append("\n" * self.pending_break, self.break_at, self.break_at, False)
+        elif self.length and self.pending_space is not None and self.last != "\n":
+            self._append(" ", self.pending_space, self.pending_space + 1, True)
         self.pending_break = 0
         self.pending_space = None
 
@@ -158,6 +183,11 @@ class _Builder:
             self.pending_break = 1
         self.pending_space = None
 
+    def result(self) -> str:
+        self.chunks.append("".join(self.pieces))
+        self.pieces.clear()
+        return "".join(self.chunks)
+
 
 def extract(html: str, *, keep_chrome: bool = False) -> Extracted:
     """The visible main text of ``html`` with its map back to the HTML. When dropping chrome
@@ -169,27 +199,22 @@ def extract(html: str, *, keep_chrome: bool = False) -> Extracted:
 
 
 def _extract(html: str, keep_chrome: bool) -> Extracted:
-    b = _Builder()
+    b = _Builder(len(html))
     stack: list[tuple[str, bool]] = []  # (tag, skipped)
     skip = 0
     pre = 0
     emph_depth = 0
     # headline hints: a block whose only text sits inside emphasis
-    block_start_len = 0
     block_all_emph = True
     hints: list[int] = []
     pos = 0
     n = len(html)
 
     def end_block() -> None:
-        nonlocal block_start_len, block_all_emph
-        if block_all_emph and len(b.chars) > block_start_len:
-            first = block_start_len
-            while first < len(b.chars) and b.chars[first] == "\n":
-                first += 1
-            if first < len(b.chars):
-                hints.append(first)
-        block_start_len = len(b.chars)
+        nonlocal block_all_emph
+        if block_all_emph and b.block_first is not None:
+            hints.append(b.block_first)
+        b.block_first = None
         block_all_emph = True
 
     for m in _TOKEN.finditer(html):
@@ -277,7 +302,7 @@ def _extract(html: str, keep_chrome: bool) -> Extracted:
         if emph_depth == 0 and html[pos:n].strip():
             block_all_emph = False
     end_block()
-    text = "".join(b.chars)
+    text = b.result()
     return Extracted(html, text, b.starts, b.ends, [h for h in hints if h < len(text)])
 
 
