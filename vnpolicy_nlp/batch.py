@@ -294,7 +294,8 @@ def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None) -> ShardR
                     first_key = first_key or signals.key_of(row.get("context"))
                     page_rows += 1
                     if fh is not None:
-                        fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+                        json.dump(row, fh, ensure_ascii=False, allow_nan=False)
+                        fh.write("\n")
                     else:
                         rows.append(row)
                 if unit.kind == "text":

@@ -93,7 +93,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
             obj = rec.to_dict(tokens=args.tokens)
             if args.explain and rec.topics is not None:
                 obj["explain"] = {t: [[term, w] for term, w in terms] for t, terms in rec.explain().items() if terms}
-            out.write(json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n")
+            json.dump(obj, out, ensure_ascii=False, allow_nan=False)  # written in pieces: a huge record
+            out.write("\n")                                         # is never one huge string
     else:
         records = list(_tag_inputs(nlp, paths, args.input, errors))
         print(_table(records))
