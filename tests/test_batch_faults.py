@@ -129,7 +129,7 @@ def test_a_page_too_large_is_listed_and_the_run_goes_on(small_archive, tmp_path,
     monkeypatch.setattr("vnpolicy_nlp.reading.MAX_PAGE_BYTES", 1000)
     nlp = vp.load()
     with pytest.raises(InputError, match="page limit"):
-        batch.tag_page_file(nlp, str(PAGES[0]), "p", [])
+        list(batch.tag_page_file(nlp, str(PAGES[0]), "p", []))
     errors: list[dict] = []
     unit = batch.Unit(str(PAGES[0]), "text")
     assert list(batch._records_of_unit(nlp, unit, errors)) == []

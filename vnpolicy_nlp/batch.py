@@ -193,17 +193,19 @@ def _pipeline(model: str | None):
     return _PIPELINES[model]
 
 
-def tag_page_file(nlp, path: str, source: str, notes: list[str]) -> list:
-    """Read, decode and tag one page file (text or HTML, told apart by content). Raises
-    :class:`~vnpolicy_nlp.reading.InputError` for a file that cannot be tagged."""
+def tag_page_file(nlp, path: str, source: str, notes: list[str]) -> Iterator:
+    """Read, decode and tag one page file (text or HTML, told apart by content), streaming its
+    records. Raises :class:`~vnpolicy_nlp.reading.InputError` for a file that cannot be read or
+    tagged (also part-way, after some records: a page too large for the memory left)."""
     from .reading import InputError, read_page
 
     page = read_page(path)
     notes.extend(page.notes)
     try:
         if page.kind == "html":
-            return nlp.tag_html(page.text, source=source)
-        return nlp.tag_bulletin(page.text, source=source)
+            yield from nlp.iter_html(page.text, source=source)
+        else:
+            yield from nlp.iter_bulletin(page.text, source=source)
     except MemoryError:
         raise InputError(page.where, "too large to tag in the memory available; split it first") from None
     except RecursionError:
@@ -226,27 +228,25 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | No
 
     said: list[str] = []
     if unit.kind == "text":
+        n = 0
         try:
-            records = tag_page_file(nlp, unit.path, unit.path, said)
+            for rec in tag_page_file(nlp, unit.path, unit.path, said):
+                n += 1
+                yield rec.to_dict()
         except InputError as exc:
             errors.append({"path": exc.where, "reason": exc.reason})
-            records = []
         except OSError as exc:
             if exc.errno in _DISK_FULL:  # the machine, not the page: stop the run
                 raise OutputFault(exc.errno, f"cannot write {exc.filename or 'a temporary file'}: "
                                              f"{exc.strerror or exc}") from None
             errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
-            records = []
         except Exception as exc:  # never let one page stop a batch: it is listed and the run goes on
             errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
-            records = []
         else:
-            if not records:
+            if n == 0:
                 errors.append({"path": unit.path, "reason": "no directive found in the page"})
         if notes is not None:
             notes.extend({"path": unit.path, "note": n} for n in said)
-        for rec in records:
-            yield rec.to_dict()
         return
     problems: list[InputError] = []
     for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):

@@ -47,8 +47,14 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
             continue
         if path.endswith(".jsonl"):
             _warn(f"{path} is read as page text; for one record per line use --input jsonl")
+        n = 0
         try:
-            records = tag_page_file(nlp, path, source, notes)
+            for rec in tag_page_file(nlp, path, source, notes):
+                for note in notes:
+                    _warn(note)
+                notes.clear()
+                n += 1
+                yield rec
         except InputError as exc:
             errors.append(exc)
             continue
@@ -57,9 +63,8 @@ def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputEr
             continue
         for note in notes:
             _warn(note)
-        if not records:
+        if n == 0:
             errors.append(InputError(source, "no directive found in the page"))
-        yield from records
 
 
 def _table(records: list[Directive]) -> str:

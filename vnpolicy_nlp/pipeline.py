@@ -69,47 +69,60 @@ class Pipeline:
         holds several bulletin pages gives the directives of all of them, in order. ``hints``:
         offsets in ``page`` of lines set as headlines (see :func:`vnpolicy_nlp.extraction.extract`);
         ``context``: what the caller knows (by default each page's own title and province)."""
+        return list(self.iter_bulletin(page, source, hints=hints, context=context))
+
+    def iter_bulletin(self, page: str, source: str | None = None, *, hints: list[int] | None = None,
+                      context: Context | None = None, batch_size: int = 64) -> Iterator[Directive]:
+        """:meth:`tag_bulletin` as a stream: records come out ``batch_size`` at a time, so a file
+        of thousands of pages never holds all its tagged records at once."""
         if not isinstance(page, str):
             raise TypeError(f"expected the page as str, got {type(page).__name__}")
         norm = normalize(page)
         norm_hints = {norm.to_normalized(h) for h in hints or ()}
         key = page_key(page)
-        records: list[Directive] = []
+        ids: list[str] = []
+        batch: list[Directive] = []
         for split in split_pages(norm.text, norm_hints):
             ctx = context
             if ctx is None:
-                if split.bulletin is not None:
-                    ctx = page_context(norm.text, split.bulletin.title, split.bulletin.week_start,
-                                       split.bulletin.week_end, chrome=norm.text[:2000])
-                else:
-                    ctx = page_context(norm.text, None, None, None, chrome=norm.text[:2000])
-            first = len(records)
+                info = split.bulletin
+                ctx = page_context(norm.text, info.title if info else None, info.week_start if info else None,
+                                   info.week_end if info else None, chrome=norm.text[:2000])
+            first = len(ids)
             for span in split.directives:
-                i = len(records)
+                i = len(ids)
                 rec = self._directive(norm, span.start, span.end, whole=False, id_=f"{key}-{i:03d}", index=i,
                                       headline_end=span.headline_end, context=ctx)
                 rec.source = source
                 rec.bulletin = split.bulletin
                 if span.duplicate_of is not None:
-                    rec.duplicate_of = records[first + span.duplicate_of].id
-                records.append(rec)
-        self._classify(records)
-        return records
+                    rec.duplicate_of = ids[first + span.duplicate_of]
+                ids.append(rec.id)
+                batch.append(rec)
+                if len(batch) >= batch_size:
+                    self._classify(batch)
+                    yield from batch
+                    batch = []
+        self._classify(batch)
+        yield from batch
 
     def tag_html(self, html: str, source: str | None = None, context: Context | None = None) -> list[Directive]:
         """Tag a portal page saved as HTML: its main text (navigation, sidebars and footers
         dropped, paragraph breaks kept) gives the same directives as the page's text would.
         Offsets index the extracted ``text``; ``source_start``/``source_end`` locate each
         directive in ``html``."""
+        return list(self.iter_html(html, source, context))
+
+    def iter_html(self, html: str, source: str | None = None, context: Context | None = None) -> Iterator[Directive]:
+        """:meth:`tag_html` as a stream."""
         from .extraction import extract
 
         if not isinstance(html, str):
             raise TypeError(f"expected the page as str, got {type(html).__name__}")
         extracted = extract(html)
-        records = self.tag_bulletin(extracted.text, source, hints=extracted.hints, context=context)
-        for rec in records:
+        for rec in self.iter_bulletin(extracted.text, source, hints=extracted.hints, context=context):
             rec.source_start, rec.source_end = extracted.to_source(rec.start, rec.end)
-        return records
+            yield rec
 
     # -------------------------------------------------------------- internals
     def _directive(self, norm: NormalizedText, start: int, end: int, *, whole: bool, id_: str, index: int,
