@@ -106,29 +106,33 @@ def curve_point(kind: str, size: int) -> dict:
         path.write_bytes(data)
         args = ["tag", str(path)] + (["--input", "jsonl"] if kind == "jsonl" else [])
         code = ("import resource, sys, time; from vnpolicy_nlp.cli import main; import vnpolicy_nlp as vp; "
-                "vp.load()('UBND tỉnh.'); t = time.perf_counter(); "
-                f"rc = main({args!r}); s = time.perf_counter() - t; "
-                "print(s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, rc, file=sys.stderr)")
+                "vp.load()('UBND tỉnh.'); t = time.perf_counter(); r0 = resource.getrusage(resource.RUSAGE_SELF); "
+                f"rc = main({args!r}); s = time.perf_counter() - t; r1 = resource.getrusage(resource.RUSAGE_SELF); "
+                "print(s, r1.ru_maxrss / 1024, rc, r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, "
+                "file=sys.stderr)")
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
         last = proc.stderr.strip().splitlines()[-1].split()
         out_lines = proc.stdout.count("\n")
     return {"kind": kind, "bytes": len(data), "seconds": float(last[0]), "rss_mb": float(last[1]),
-            "records": out_lines}
+            "records": out_lines, "cpu": float(last[3])}
 
 
 def curves(sizes_mb: list[float], kinds: tuple[str, ...] = KINDS) -> None:
-    """Time and peak memory against input size, each kind; the ratio column is the time of a
-    size over the time of the size before it, divided by the ratio of the sizes (1.0: linear)."""
-    print(f"{'kind':<6} {'MB':>7} {'seconds':>9} {'peak RSS MB':>12} {'records':>8} {'s per MB':>9} {'vs linear':>10}")
+    """Time and peak memory against input size, each kind; the ratio column is the CPU time of
+    a size over that of the size before it, divided by the ratio of the sizes (1.0: linear).
+    CPU seconds are shown beside wall seconds because a shared machine stretches the latter."""
+    print(f"{'kind':<6} {'MB':>7} {'seconds':>9} {'CPU s':>8} {'peak RSS MB':>12} {'records':>8} {'CPU s/MB':>9} "
+          f"{'vs linear':>10}")
     for kind in kinds:
         previous = None
         for mb in sizes_mb:
             point = curve_point(kind, int(mb * 1024 * 1024))
             ratio = ""
             if previous:
-                ratio = f"{(point['seconds'] / previous['seconds']) / (point['bytes'] / previous['bytes']):.2f}"
-            print(f"{kind:<6} {point['bytes'] / 2**20:>7.2f} {point['seconds']:>9.2f} {point['rss_mb']:>12.0f} "
-                  f"{point['records']:>8} {point['seconds'] / (point['bytes'] / 2**20):>9.2f} {ratio:>10}", flush=True)
+                ratio = f"{(point['cpu'] / previous['cpu']) / (point['bytes'] / previous['bytes']):.2f}"
+            print(f"{kind:<6} {point['bytes'] / 2**20:>7.2f} {point['seconds']:>9.2f} {point['cpu']:>8.2f} "
+                  f"{point['rss_mb']:>12.0f} {point['records']:>8} {point['cpu'] / (point['bytes'] / 2**20):>9.2f} "
+                  f"{ratio:>10}", flush=True)
             previous = point
 
 
