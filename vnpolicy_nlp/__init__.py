@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import batch
 from .bulletin import BulletinInfo
+from .context import Context
 from .pipeline import Pipeline, load
 from .record import Directive
 from .tables import to_frame
@@ -15,4 +16,4 @@ from .text import NormalizedText, normalize
 from .tokenize import tokenize
 
 __version__ = "0.1.0"
-__all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "__version__"]
+__all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "Context", "normalize", "NormalizedText", "tokenize", "__version__"]
