@@ -150,3 +150,21 @@ def test_the_manifest_reports_reliability_per_province_and_year(small_archive, t
             assert 0 <= r["unknown_entity_rate"] <= 1
         if r["topic_decisions"]:
             assert 0 <= r["low_confidence_topic_share"] <= 1
+
+
+def test_jsonl_units_seek_to_their_lines(tmp_path):
+    from vnpolicy_nlp.reading import read_jsonl_records
+
+    path = tmp_path / "r.jsonl"
+    path.write_text("\ufeff" + "".join(json.dumps({"text": f"Bản ghi số {k} về phòng, chống thiên tai"},
+                                                   ensure_ascii=False) + "\n" for k in range(7)), encoding="utf-8")
+    shards = batch.plan_shards([str(path)], lines_per_unit=2, shard_size=1)
+    assert [(s.units[0].first_line, s.units[0].last_line) for s in shards] == [(0, 2), (2, 4), (4, 6), (6, 7)]
+    seen = []
+    for s in shards:
+        u = s.units[0]
+        errors: list = []
+        seen += [(r.line, r.record["text"]) for r in read_jsonl_records(u.path, errors, (u.first_line, u.last_line),
+                                                                          first_byte=u.first_byte)]
+        assert errors == []
+    assert seen == [(k + 1, f"Bản ghi số {k} về phòng, chống thiên tai") for k in range(7)]

@@ -43,6 +43,7 @@ class Unit:
     kind: str          # "text" or "jsonl"
     first_line: int = 0
     last_line: int = 0  # exclusive; 0 for a text page
+    first_byte: int = 0  # where ``first_line`` starts, so a worker seeks instead of rereading
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,16 @@ def _walk(root: Path, problem_at) -> list[Path]:
     return out
 
 
-def _count_lines(path: Path) -> int:
+def _line_starts(path: Path, every: int) -> tuple[int, list[int]]:
+    """The number of lines of a file and the byte offset of every ``every``-th line."""
+    n, pos, starts = 0, 0, []
     with open(path, "rb") as fh:
-        return sum(1 for _ in fh)
+        for line in fh:
+            if n % every == 0:
+                starts.append(pos)
+            n += 1
+            pos += len(line)
+    return n, starts
 
 
 def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8,
@@ -173,9 +181,10 @@ def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8
         if not path.is_file():  # a FIFO or device named on the command line: read_page refuses it
             kind = "text"
         if kind == "jsonl":
-            n = _count_lines(path)
-            for start in range(0, max(n, 1), lines_per_unit):
-                units.append(Unit(str(path), "jsonl", start, min(n, start + lines_per_unit)))
+            n, offsets = _line_starts(path, lines_per_unit)
+            for k, start in enumerate(range(0, max(n, 1), lines_per_unit)):
+                units.append(Unit(str(path), "jsonl", start, min(n, start + lines_per_unit),
+                                  offsets[k] if k < len(offsets) else 0))
         else:
             units.append(Unit(str(path), "text"))
     return [Shard(i, tuple(units[k:k + shard_size])) for i, k in enumerate(range(0, len(units), shard_size))]
@@ -249,7 +258,8 @@ def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | No
             notes.extend({"path": unit.path, "note": n} for n in said)
         return
     problems: list[InputError] = []
-    for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):
+    for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line),
+                                   first_byte=unit.first_byte):
         try:
             rec = tag_record(nlp, item, unit.path, said)
         except Exception as exc:

@@ -203,17 +203,32 @@ class JsonlRecord:
 
 
 def read_jsonl_records(path: str, errors: list[InputError],
-                       lines: tuple[int, int] | None = None) -> Iterator[JsonlRecord]:
+                       lines: tuple[int, int] | None = None, first_byte: int = 0) -> Iterator[JsonlRecord]:
     """Yield records with a non-empty ``text``, streaming; a bad line is added to ``errors`` and
-    skipped. ``lines=(first, last)`` reads only lines ``first <= i < last`` (0-based)."""
+    skipped. ``lines=(first, last)`` reads only lines ``first <= i < last`` (0-based);
+    ``first_byte``, when given, is where line ``first`` starts (the reader seeks there)."""
     where = "<stdin>" if path == "-" else path
+    if path != "-":
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            errors.append(InputError(where, f"cannot read: {exc.strerror or exc}"))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            errors.append(InputError(where, "is a folder, not a file" if stat.S_ISDIR(st.st_mode)
+                                     else "is a FIFO or other special file, not a regular file; not read"))
+            return
     try:
         fh = sys.stdin.buffer if path == "-" else open(path, "rb")
     except OSError as exc:
         errors.append(InputError(where, f"cannot read: {exc.strerror or exc}"))
         return
+    skip_to = 0
+    if first_byte and lines is not None and path != "-":
+        fh.seek(first_byte)
+        skip_to = lines[0]
     try:
-        for i, raw in enumerate(fh):
+        for i, raw in enumerate(fh, start=skip_to):
             if lines is not None and not lines[0] <= i < lines[1]:
                 if i >= lines[1]:
                     break
