@@ -4,7 +4,7 @@ and tagged, and a page counts as kept when its directives (headline and text, wh
 aside) equal those of the page's own text. Also: seconds for all pages, and whether the
 extractor can say where its text lies in the HTML (needed for source_start/source_end).
 
-    .venv/bin/pip install trafilatura==2.3.1 justext==3.0.2 selectolax==1.0.2
+    .venv/bin/pip install -e ".[bench]"   # trafilatura, jusText, selectolax
     .venv/bin/python benchmarks/html_extractors.py
 """
 from __future__ import annotations

@@ -245,17 +245,13 @@ def _extract(html: str, keep_chrome: bool) -> Extracted:
             attrs = _attrs(rest)
             self_closing = rest.rstrip().endswith("/") and tag not in _BLOCK
             if tag in _RAW_TEXT:
+                # raw text (scripts, styles, the <title>) is never shown: skip to its end tag
                 close = re.compile(r"</" + tag + r"\s*>", re.IGNORECASE).search(html, pos)
-                raw_end = close.start() if close else n
-                if tag in ("textarea", "title") and not skip and not keep_chrome and tag != "title":
-                    pass
                 pos = close.end() if close else n
                 continue
             if tag == "br":
                 if not skip:
                     b.line_break(m.start())
-                    if pre:
-                        pass
                 continue
             if tag in _VOID or self_closing:
                 if tag == "hr" and not skip:
