@@ -7,6 +7,12 @@ and the ratio to ``underthesea.word_tokenize`` (the peer), best of ``--repeat`` 
 the batch job with 1 and 2 workers on an archive of copies of the pages (with an estimate for a
 national archive), the time to import the library and load the models, and peak memory. ``underthesea.ner`` is slow, so it runs on the
 first ``--ner-pages`` pages and its rate is scaled to characters per second like the others.
+
+    python benchmarks/throughput.py --curves 0.1 1 10 50 [--kinds page text line jsonl html]
+
+prints only the cost curves: seconds and peak resident memory of ``vnpolicy tag`` (a fresh
+process each) against input size, for a file of bulletin pages, a text that is not a bulletin,
+one single line, a JSONL file of one huge record and an HTML page.
 """
 from __future__ import annotations
 
@@ -81,13 +87,88 @@ def batch_rows(paths: list[Path], copies: int) -> list[tuple[int, float, float]]
     return rows
 
 
+KINDS = ("page", "text", "line", "jsonl", "html")
+
+
+def make_input(kind: str, size: int) -> tuple[bytes, str]:
+    """An input of about ``size`` bytes of the given kind, made of the authored pages' own
+    paragraphs: a bulletin page (title, then headline + body directives), a text that is not a
+    bulletin, the same as one single line, a JSONL file of one huge record, an HTML page."""
+    import json
+
+    page = (ROOT / "corpora" / "pages" / "example.txt").read_text(encoding="utf-8")
+    paras = [p for p in page.split("\n\n") if len(p) > 200]
+    body = "\n\n".join(paras) + "\n\n"
+    reps = max(1, size // len(body.encode("utf-8")) + 1)
+    if kind == "page":
+        text = page * max(1, size // len(page.encode("utf-8")))  # pages one after another
+        return text.encode("utf-8")[:size].decode("utf-8", "ignore").encode("utf-8"), ".txt"
+    text = (body * reps).encode("utf-8")[:size].decode("utf-8", "ignore")
+    if kind == "text":
+        return text.encode("utf-8"), ".txt"
+    if kind == "line":
+        return text.replace("\n", " ").encode("utf-8"), ".txt"
+    if kind == "jsonl":
+        return (json.dumps({"text": text}, ensure_ascii=False) + "\n").encode("utf-8"), ".jsonl"
+    html = "".join(f"<p>{p}</p>\n" for p in text.split("\n\n"))
+    return f"<!DOCTYPE html><html><body><nav>Trang chủ</nav><main>{html}</main></body></html>".encode("utf-8"), ".html"
+
+
+def curve_point(kind: str, size: int) -> dict:
+    """Tag one generated input with ``vnpolicy tag`` in a fresh process: seconds, peak RSS."""
+    import json
+    import tempfile
+
+    data, suffix = make_input(kind, size)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"input{suffix}"
+        path.write_bytes(data)
+        args = ["tag", str(path)] + (["--input", "jsonl"] if kind == "jsonl" else [])
+        code = ("import resource, sys, time; from vnpolicy_nlp.cli import main; import vnpolicy_nlp as vp; "
+                "vp.load()('UBND tỉnh.'); t = time.perf_counter(); r0 = resource.getrusage(resource.RUSAGE_SELF); "
+                f"rc = main({args!r}); s = time.perf_counter() - t; r1 = resource.getrusage(resource.RUSAGE_SELF); "
+                "print(s, r1.ru_maxrss / 1024, rc, r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, "
+                "file=sys.stderr)")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        last = proc.stderr.strip().splitlines()[-1].split()
+        out_lines = proc.stdout.count("\n")
+    return {"kind": kind, "bytes": len(data), "seconds": float(last[0]), "rss_mb": float(last[1]),
+            "records": out_lines, "cpu": float(last[3])}
+
+
+def curves(sizes_mb: list[float], kinds: tuple[str, ...] = KINDS) -> None:
+    """Time and peak memory against input size, each kind; the ratio column is the CPU time of
+    a size over that of the size before it, divided by the ratio of the sizes (1.0: linear).
+    CPU seconds are shown beside wall seconds because a shared machine stretches the latter."""
+    print(f"{'kind':<6} {'MB':>7} {'seconds':>9} {'CPU s':>8} {'peak RSS MB':>12} {'records':>8} {'CPU s/MB':>9} "
+          f"{'vs linear':>10}")
+    for kind in kinds:
+        previous = None
+        for mb in sizes_mb:
+            point = curve_point(kind, int(mb * 1024 * 1024))
+            ratio = ""
+            if previous:
+                ratio = f"{(point['cpu'] / previous['cpu']) / (point['bytes'] / previous['bytes']):.2f}"
+            print(f"{kind:<6} {point['bytes'] / 2**20:>7.2f} {point['seconds']:>9.2f} {point['cpu']:>8.2f} "
+                  f"{point['rss_mb']:>12.0f} {point['records']:>8} {point['cpu'] / (point['bytes'] / 2**20):>9.2f} "
+                  f"{ratio:>10}", flush=True)
+            previous = point
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ner-pages", type=int, default=6)
     parser.add_argument("--copies", type=int, default=20, help="copies of each page in the batch benchmark archive")
+    parser.add_argument("--curves", nargs="*", type=float, metavar="MB", default=None,
+                        help="only the cost curves: time and peak memory of `vnpolicy tag` at these input sizes "
+                             "in MB (default 0.1 1 10) for each kind of input")
+    parser.add_argument("--kinds", nargs="*", choices=KINDS, default=list(KINDS))
     args = parser.parse_args(argv)
+    if args.curves is not None:
+        curves(args.curves or [0.1, 1, 10], tuple(args.kinds))
+        return 0
     paths = args.pages or sorted((ROOT / "corpora" / "pages").glob("*.txt"))
     pages = [p.read_bytes().decode("utf-8") for p in paths]
     chars = sum(len(p) for p in pages)

@@ -92,7 +92,8 @@ def test_places_resolve_to_official_units_in_the_directive_province():
     attrs = location_attrs("huyện Chi Lăng", "Lạng Sơn")
     assert (attrs["level"], attrs["province_code"], attrs["district_code"]) == ("district", "20", "187")
     commune = location_attrs("phường Vĩnh Trại", "Lạng Sơn")
-    assert commune["level"] == "commune" and commune["ward_code"] and commune["now_in"].endswith("Tỉnh Lạng Sơn")
+    assert commune["level"] == "commune" and commune["ward_code"] and commune["now_in"]["province"] == "Lạng Sơn"
+    assert commune["now_in"]["ward_code"] and commune["now_in"]["name"].startswith("Phường")
     assert location_attrs("Việt Nam")["level"] == "country"
     assert location_attrs("Bắc Bộ")["level"] == "region"
     assert location_attrs("cửa khẩu Hữu Nghị")["level"] == "site"

@@ -4,7 +4,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vnpolicy_nlp.bulletin import is_bulletin_title
+from vnpolicy_nlp.bulletin import _is_chrome, _is_week_title, is_bulletin_title, is_footer
 from vnpolicy_nlp.pipeline import load
 from vnpolicy_nlp.text import normalize
 
@@ -45,10 +45,15 @@ def test_splitting_neither_loses_nor_duplicates_text(text):
         end = rec.end
         assert not _blank(rec.text[:1]) and not _blank(rec.text[-1:])
     if not records:  # blank text, or a bulletin page with nothing but chrome after its title
-        assert _blank(text) or any(is_bulletin_title(line) for line in normalize(text).text.split("\n"))
-    elif records[0].bulletin is None:  # not a bulletin: all of the text is one directive
-        assert len(records) == 1
-        assert _blank(text[:records[0].start]) and _blank(text[records[0].end:])
+        assert _blank(text) or any(is_bulletin_title(line) or _is_week_title(line)
+                                   for line in normalize(text).text.split("\n"))
+    elif records[0].bulletin is None:  # not a bulletin: all of the text is one directive, less
+        assert len(records) == 1      # the page chrome around it (skip link, related list)
+        for outside in (text[:records[0].start], text[records[0].end:]):
+            footer = False
+            for line in normalize(outside).text.split("\n"):
+                footer = footer or is_footer(line.strip())  # the related-articles list that follows
+                assert footer or _blank(line) or _is_chrome(line.strip()), line
 
 
 @SETTINGS

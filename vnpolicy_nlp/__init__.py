@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import batch
 from .bulletin import BulletinInfo
 from .modelset import ModelSetError
+from .context import Context
 from .pipeline import Pipeline, load
 from .record import Directive
 from .tables import to_frame
@@ -16,5 +17,5 @@ from .text import NormalizedText, normalize
 from .words import tokenize
 
 __version__ = "0.1.0"
-__all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "normalize", "NormalizedText", "tokenize", "ModelSetError",
-           "__version__"]
+__all__ = ["load", "batch", "to_frame", "Pipeline", "Directive", "BulletinInfo", "Context", "normalize", "NormalizedText",
+           "tokenize", "ModelSetError", "__version__"]

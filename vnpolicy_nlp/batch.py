@@ -9,30 +9,33 @@ the records of an uninterrupted run. The manifest is written last. A lock file k
 of the same output folder.
 
 Only the shards have plain names: every side file (``_manifest.json``, ``_plan.json``,
-``_errors.jsonl``, ``_errors-NNNNN.jsonl``, ``.lock``, and ``.shard-*.tmp-PID`` while a shard is being
-written) starts with ``_`` or ``.``, which pandas, polars, DuckDB and Arrow datasets skip, so the
-folder reads as a table as it is: ``pandas.read_parquet("tagged/")``. A folder written before
-this naming (``manifest.json``, ``plan.json``, ``errors-NNNNN.jsonl``) is resumed as well: its side
-files are renamed on the next run.
+``_errors.jsonl``, ``_errors-NNNNN.jsonl``, ``_signals-NNNNN.json``, ``.lock``, and
+``.shard-*.tmp-PID`` while a shard is being written) starts with ``_`` or ``.``, which pandas,
+DuckDB and Arrow datasets skip, so the folder reads as a table as it is:
+``pandas.read_parquet("tagged/")``. A folder written before this naming (``manifest.json``,
+``plan.json``, ``errors-NNNNN.jsonl``) is resumed as well: its side files are renamed on the next run.
 
     vp.batch.run(["archive/"], "out/", workers=2)
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import glob
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output"]
+__all__ = ["run", "BatchSummary", "BatchError", "plan_shards", "Shard", "read_output", "tag_page_file", "tag_record"]
 
 FORMATS = ("jsonl", "parquet")
+ENGINES = ("local", "dask")
 MANIFEST, PLAN, ERRORS, LOCK = "_manifest.json", "_plan.json", "_errors.jsonl", ".lock"
 _OLD_NAMES = {"manifest.json": MANIFEST, "plan.json": PLAN, "errors.jsonl": ERRORS}  # before 2026-12
 
@@ -41,16 +44,20 @@ def _shard_errors(index: int) -> str:
     return f"_errors-{index:05d}.jsonl"
 
 
+def _shard_signals(index: int) -> str:
+    return f"_signals-{index:05d}.json"
+
+
 def _migrate_side_files(out: Path) -> None:
     """Rename the side files of a folder written by an older version, so readers skip them."""
     for old, new in _OLD_NAMES.items():
         if (out / old).exists() and not (out / new).exists():
             os.replace(out / old, out / new)
-    for old in out.glob("errors-[0-9][0-9][0-9][0-9][0-9].jsonl"):
-        new = out / ("_" + old.name)
-        if not new.exists():
-            os.replace(old, new)
-ENGINES = ("local", "dask")
+    for pattern, prefix in (("errors-[0-9][0-9][0-9][0-9][0-9].jsonl", "_"), ("signals-[0-9][0-9][0-9][0-9][0-9].json", "_")):
+        for old in out.glob(pattern):
+            new = out / (prefix + old.name)
+            if not new.exists():
+                os.replace(old, new)
 
 
 class BatchError(RuntimeError):
@@ -65,6 +72,7 @@ class Unit:
     kind: str          # "text" or "jsonl"
     first_line: int = 0
     last_line: int = 0  # exclusive; 0 for a text page
+    first_byte: int = 0  # where ``first_line`` starts, so a worker seeks instead of rereading
 
 
 @dataclass(frozen=True)
@@ -116,26 +124,38 @@ class BatchSummary:
 
 
 # ------------------------------------------------------------------ planning
+_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
+
+
 def expand_inputs(inputs: list[str], missing: list[dict] | None = None) -> list[Path]:
-    """Files, folders (recursively: *.txt and *.jsonl) and glob patterns, in a stable order.
-    An input that names nothing is added to ``missing`` (or raises without it)."""
+    """Files, folders (recursively: *.txt, *.jsonl, *.html, *.htm) and glob patterns, in a
+    stable order. An input that names nothing, and anything in a folder that cannot be read as
+    a file (a FIFO, a socket, a dangling link, a folder named like a file, an unreadable
+    subfolder), is added to ``missing`` (or raises without it). Nothing here opens a file, so
+    no special file is ever waited on."""
     found: list[Path] = []
+
+    def problem_at(path: str, reason: str) -> None:
+        if missing is None:
+            raise BatchError(f"{path}: {reason}")
+        missing.append({"path": path, "reason": reason})
+
     for item in inputs:
         matches = sorted(glob.glob(item, recursive=True)) if any(c in item for c in "*?[") else [item]
-        problem = None if matches else "no file matches the pattern"
+        if not matches:
+            problem_at(item, "no file matches the pattern")
         for m in matches:
             p = Path(m)
-            if p.is_dir():
-                found.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in (".txt", ".jsonl")
-                                    and not q.name.endswith(".gold.jsonl")))
+            if p.is_dir() and not (m != item and p.suffix in _SUFFIXES):
+                found.extend(_walk(p, problem_at))
+            elif p.is_dir():
+                problem_at(m, "is a folder, not a file")
             elif p.exists():
                 found.append(p)
+            elif p.is_symlink():
+                problem_at(m, "a symbolic link to a file that does not exist")
             else:
-                problem = "no such file or folder"
-        if problem:
-            if missing is None:
-                raise BatchError(f"{item}: {problem}")
-            missing.append({"path": item, "reason": problem})
+                problem_at(item, "no such file or folder")
     seen, out = set(), []
     for p in found:
         r = p.resolve()
@@ -145,9 +165,43 @@ def expand_inputs(inputs: list[str], missing: list[dict] | None = None) -> list[
     return out
 
 
-def _count_lines(path: Path) -> int:
+def _walk(root: Path, problem_at) -> list[Path]:
+    out: list[Path] = []
+
+    def onerror(exc: OSError) -> None:
+        problem_at(exc.filename or str(root), f"cannot list the folder: {exc.strerror or exc}")
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        dirs.sort()
+        for name in sorted(files) + [d for d in dirs if d.endswith(_SUFFIXES)]:
+            q = Path(folder) / name
+            if not name.endswith(_SUFFIXES) or name.endswith(".gold.jsonl"):
+                continue
+            try:
+                st = q.stat()
+            except OSError:
+                problem_at(str(q), "a symbolic link to a file that does not exist" if q.is_symlink()
+                           else "cannot be read")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                problem_at(str(q), "is a folder, not a file")
+            elif not stat.S_ISREG(st.st_mode):
+                problem_at(str(q), "is a FIFO or other special file, not a regular file; not read")
+            else:
+                out.append(q)
+    return out
+
+
+def _line_starts(path: Path, every: int) -> tuple[int, list[int]]:
+    """The number of lines of a file and the byte offset of every ``every``-th line."""
+    n, pos, starts = 0, 0, []
     with open(path, "rb") as fh:
-        return sum(1 for _ in fh)
+        for line in fh:
+            if n % every == 0:
+                starts.append(pos)
+            n += 1
+            pos += len(line)
+    return n, starts
 
 
 def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8,
@@ -156,10 +210,13 @@ def plan_shards(inputs: list[str], input_kind: str = "auto", shard_size: int = 8
     units: list[Unit] = []
     for path in expand_inputs(inputs, missing):
         kind = input_kind if input_kind != "auto" else ("jsonl" if path.suffix == ".jsonl" else "text")
+        if not path.is_file():  # a FIFO or device named on the command line: read_page refuses it
+            kind = "text"
         if kind == "jsonl":
-            n = _count_lines(path)
-            for start in range(0, max(n, 1), lines_per_unit):
-                units.append(Unit(str(path), "jsonl", start, min(n, start + lines_per_unit)))
+            n, offsets = _line_starts(path, lines_per_unit)
+            for k, start in enumerate(range(0, max(n, 1), lines_per_unit)):
+                units.append(Unit(str(path), "jsonl", start, min(n, start + lines_per_unit),
+                                  offsets[k] if k < len(offsets) else 0))
         else:
             units.append(Unit(str(path), "text"))
     return [Shard(i, tuple(units[k:k + shard_size])) for i, k in enumerate(range(0, len(units), shard_size))]
@@ -192,61 +249,144 @@ def model_identity(model: str | None) -> dict:
             "components": model_set.component_names}
 
 
-def _records_of_unit(nlp, unit: Unit, errors: list[dict]) -> Iterator[dict]:
-    from .reading import InputError, read_jsonl_records, read_text
+def tag_page_file(nlp, path: str, source: str, notes: list[str]) -> Iterator:
+    """Read, decode and tag one page file (text or HTML, told apart by content), streaming its
+    records. Raises :class:`~vnpolicy_nlp.reading.InputError` for a file that cannot be read or
+    tagged (also part-way, after some records: a page too large for the memory left)."""
+    from .reading import InputError, read_page
 
+    page = read_page(path)
+    notes.extend(page.notes)
+    try:
+        if page.kind == "html":
+            yield from nlp.iter_html(page.text, source=source)
+        else:
+            yield from nlp.iter_bulletin(page.text, source=source)
+    except MemoryError:
+        raise InputError(page.where, "too large to tag in the memory available; split it first") from None
+    except RecursionError:
+        raise InputError(page.where, "nested too deeply to read") from None
+
+
+def tag_record(nlp, item, source: str, notes: list[str]):
+    """Tag one JSONL record, with its ``province``/``date`` as context."""
+    from .context import record_context
+
+    context, problems = record_context(item.record)
+    notes.extend(f"{source}:{item.line}: {p}" for p in problems)
+    rec = nlp(item.record["text"], context=context)
+    rec.source, rec.index, rec.input = source, item.line - 1, item.record
+    return rec
+
+
+def _records_of_unit(nlp, unit: Unit, errors: list[dict], notes: list[dict] | None = None) -> Iterator[dict]:
+    from .reading import InputError, read_jsonl_records
+
+    said: list[str] = []
     if unit.kind == "text":
+        n = 0
         try:
-            page = read_text(unit.path)
+            for rec in tag_page_file(nlp, unit.path, unit.path, said):
+                n += 1
+                yield rec.to_dict()
         except InputError as exc:
-            errors.append({"path": unit.path, "reason": exc.reason})
-            return
-        records = nlp.tag_bulletin(page, source=unit.path)
-        if not records:
-            errors.append({"path": unit.path, "reason": "no directive found in the page"})
-        for rec in records:
-            yield rec.to_dict()
+            errors.append({"path": exc.where, "reason": exc.reason})
+        except OSError as exc:
+            if exc.errno in _DISK_FULL:  # the machine, not the page: stop the run
+                raise OutputFault(exc.errno, f"cannot write {exc.filename or 'a temporary file'}: "
+                                             f"{exc.strerror or exc}") from None
+            errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+        except Exception as exc:  # never let one page stop a batch: it is listed and the run goes on
+            errors.append({"path": unit.path, "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+        else:
+            if n == 0:
+                errors.append({"path": unit.path, "reason": "no directive found in the page"})
+        if notes is not None:
+            notes.extend({"path": unit.path, "note": n} for n in said)
         return
     problems: list[InputError] = []
-    for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line)):
-        rec = nlp.tag_record(item.record)
-        rec.source, rec.index = unit.path, item.line - 1
+    for item in read_jsonl_records(unit.path, problems, lines=(unit.first_line, unit.last_line),
+                                   first_byte=unit.first_byte):
+        try:
+            rec = tag_record(nlp, item, unit.path, said)
+        except Exception as exc:
+            errors.append({"path": f"{unit.path}:{item.line}",
+                           "reason": f"internal error ({type(exc).__name__}: {str(exc)[:200]})"})
+            continue
         yield rec.to_dict()
+    if notes is not None:
+        notes.extend({"path": unit.path, "note": n} for n in said)
     errors.extend({"path": p.where, "reason": p.reason} for p in problems)
 
 
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+class OutputFault(OSError):
+    """Writing the output failed (a full disk, a folder that cannot be written): the run stops."""
+
+
 def tag_shard(shard: Shard, out_dir: str, fmt: str, model: str | None, model_hash: str | None = None) -> ShardResult:
-    """Tag one shard and write it atomically (errors first, then the shard file)."""
+    """Tag one shard and write it atomically (errors and signals first, then the shard file).
+    JSONL rows are written as they are made, so a shard of huge records streams."""
+    from . import signals
+
     t0 = time.perf_counter()
     nlp = _pipeline(model, model_hash)
     result = ShardResult(shard.index)
-    rows: list[dict] = []
-    for unit in shard.units:
-        before = len(rows)
-        rows.extend(_records_of_unit(nlp, unit, result.errors))
-        if unit.kind == "text":
-            result.pages += 1
-        else:
-            result.pages += unit.last_line - unit.first_line
-        result.directives += len(rows) - before
     out = Path(out_dir)
-    _atomic_write_text(out / _shard_errors(shard.index),
-                       "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
     target = out / f"{shard.name}.{fmt}"
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")  # hidden from readers until renamed
-    if fmt == "jsonl":
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-    else:
-        from .tables import records_to_arrow
+    table: dict = {}
+    rows: list[dict] = []
+    try:
+        fh = open(tmp, "w", encoding="utf-8") if fmt == "jsonl" else None
+        try:
+            for unit in shard.units:
+                page_rows = 0
+                first_key = None
+                n_errors = len(result.errors)
+                for row in _records_of_unit(nlp, unit, result.errors):
+                    signals.count_record(table, row)
+                    first_key = first_key or signals.key_of(row.get("context"))
+                    page_rows += 1
+                    if fh is not None:
+                        json.dump(row, fh, ensure_ascii=False, allow_nan=False)
+                        fh.write("\n")
+                    else:
+                        rows.append(row)
+                if unit.kind == "text":
+                    result.pages += 1
+                    page_sig = table.setdefault(first_key or "unknown|unknown", signals.Signals())
+                    page_sig.pages += 1
+                    if page_rows == 0 and len(result.errors) > n_errors \
+                            and result.errors[-1]["reason"] == "no directive found in the page":
+                        page_sig.pages_without_directive += 1
+                else:
+                    result.pages += unit.last_line - unit.first_line
+                result.directives += page_rows
+            if fh is not None:
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            if fh is not None:
+                fh.close()
+        if fmt != "jsonl":
+            from .tables import records_to_arrow
 
-        import pyarrow.parquet as pq
+            import pyarrow.parquet as pq
 
-        pq.write_table(records_to_arrow(rows), tmp)
-    os.replace(tmp, target)
+            pq.write_table(records_to_arrow(rows), tmp)
+        _atomic_write_text(out / _shard_errors(shard.index),
+                           "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
+        _atomic_write_text(out / _shard_signals(shard.index), json.dumps(signals.as_dict(table)))
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise OutputFault(exc.errno, f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     result.seconds = time.perf_counter() - t0
     result.peak_rss_mb = _peak_rss_mb()
     return result
@@ -322,7 +462,13 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BatchError(f"{out}: is a file; --out names a folder for the shards")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot write the output folder ({exc.strerror or exc})") from None
     model = str(Path(model).resolve()) if model else None
     identity = model_identity(model)  # checks the whole set before any work
     missing: list[dict] = []
@@ -353,8 +499,12 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
             done_units += n
             bar.update(n)
         bar.close()
-        summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing, identity,
-                          max((r.peak_rss_mb for r in results), default=None))
+        try:
+            summary = _finish(out, shards, format, skipped, time.perf_counter() - t0, engine, workers, missing,
+                              identity, max((r.peak_rss_mb for r in results), default=None))
+        except OSError as exc:
+            raise BatchError(f"cannot write {exc.filename or out}: {exc.strerror or exc}; the run stopped. Free "
+                             "space and rerun the same command to finish") from None
     if progress:
         print(f"vnpolicy batch: {summary}", file=sys.stderr)
     return summary
@@ -405,14 +555,46 @@ def _execute(shards: list[Shard], out: str, fmt: str, model: str | None, model_h
 
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(tag_shard, shard, out, fmt, model, model_hash) for shard in shards]
-            for fut in as_completed(futures):
-                yield fut.result()
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            except OutputFault as exc:
+                for f in futures:
+                    f.cancel()
+                raise BatchError(f"{exc.strerror}; the run stopped. Finished shards are kept: free space (or fix "
+                                 "the folder's permissions) and rerun the same command to continue") from None
     except BrokenProcessPool:
         raise BatchError("a worker process died. From a script, call vp.batch.run(...) under "
                          "`if __name__ == \"__main__\":` (workers import the script again); finished shards are "
                          "kept, so rerunning continues where it stopped") from None
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: exit when the batch process that started it is gone (even after
+    ``kill -9``), instead of tagging on for nobody."""
+    import threading
+
+    try:  # Linux: be told at once when the parent (the forkserver) dies
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(3)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="vnpolicy-parent-watch", daemon=True).start()
 
 
 def _execute_dask(shards, out, fmt, model, model_hash, workers, scheduler) -> Iterator[ShardResult]:
@@ -433,8 +615,13 @@ def _execute_dask(shards, out, fmt, model, model_hash, workers, scheduler) -> It
         client = Client(cluster)
     try:
         futures = client.map(tag_shard, shards, out_dir=out, fmt=fmt, model=model, model_hash=model_hash, pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        except OutputFault as exc:
+            client.cancel(futures)
+            raise BatchError(f"{exc.strerror}; the run stopped. Finished shards are kept: free space and rerun "
+                             "the same command to continue") from None
     finally:
         client.close()
         if cluster is not None:
@@ -456,8 +643,15 @@ def _finish(out: Path, shards: list[Shard], fmt: str, skipped: int, seconds: flo
     _atomic_write_text(out / ERRORS, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = BatchSummary(str(out), len(shards), skipped, pages, directives, len(errors), round(seconds, 2),
                            engine, workers, identity, peak_rss_mb)
+    from . import signals
+
+    table: dict = {}
+    for s in shards:
+        sig_path = out / _shard_signals(s.index)
+        if sig_path.exists():
+            signals.merge(table, json.loads(sig_path.read_text(encoding="utf-8")))
     manifest = {"format": fmt, "shards": [f"{s.name}.{fmt}" for s in shards], "summary": asdict(summary),
-                "model_set": identity, "complete": True}
+                "reliability": signals.rows(table), "model_set": identity, "complete": True}
     _atomic_write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return summary
 

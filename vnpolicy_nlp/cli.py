@@ -73,13 +73,22 @@ def _expand_paths(paths: list[str], kind: str, errors: list[InputError]) -> list
 
 
 def _jsonl_records(nlp: Pipeline, path: str, errors: list[InputError]) -> Iterator[Directive]:
+    from .batch import tag_record
+
     source = "<stdin>" if path == "-" else path
     problems: list[InputError] = []
+    notes: list[str] = []
     found = 0
     for item in read_jsonl_records(path, problems):
         found += 1
-        rec = nlp.tag_record(item.record)
-        rec.source, rec.index = source, item.line - 1
+        try:
+            rec = tag_record(nlp, item, source, notes)
+        except Exception as exc:  # one record never stops the others
+            problems.append(InputError(f"{source}:{item.line}", f"internal error ({type(exc).__name__}: {str(exc)[:200]})"))
+            continue
+        for note in notes:
+            _warn(note)
+        notes.clear()
         yield rec
     if not found and len(problems) > 1 and all("not valid JSON" in p.reason for p in problems):
         errors.append(InputError(source, f"not JSON Lines (none of its {len(problems)} lines is a JSON record); "
@@ -89,22 +98,34 @@ def _jsonl_records(nlp: Pipeline, path: str, errors: list[InputError]) -> Iterat
 
 
 def _tag_inputs(nlp: Pipeline, paths: list[str], kind: str, errors: list[InputError]) -> Iterator[Directive]:
+    from .batch import tag_page_file
+
     for path in _expand_paths(paths, kind, errors):
         source = "<stdin>" if path == "-" else path
+        notes: list[str] = []
         if kind == "jsonl":
             yield from _jsonl_records(nlp, path, errors)
             continue
+        if path.endswith(".jsonl"):
+            _warn(f"{path} is read as page text; for one record per line use --input jsonl")
+        n = 0
         try:
-            page = read_text(path)
+            for rec in tag_page_file(nlp, path, source, notes):
+                for note in notes:
+                    _warn(note)
+                notes.clear()
+                n += 1
+                yield rec
         except InputError as exc:
             errors.append(exc)
             continue
-        if path.endswith(".jsonl") and page.lstrip().startswith("{"):
-            _warn(f"{path} is read as page text; for one record per line use --input jsonl")
-        records = nlp.tag_bulletin(page, source=source)
-        if not records:
+        except Exception as exc:  # one page never stops the others
+            errors.append(InputError(source, f"internal error ({type(exc).__name__}: {str(exc)[:200]})"))
+            continue
+        for note in notes:
+            _warn(note)
+        if n == 0:
             errors.append(InputError(source, "no directive found in the page"))
-        yield from records
 
 
 STDIN_HINT = ("reading a page from standard input; type or paste it, then Ctrl-D "
@@ -130,7 +151,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
             if args.explain and rec.topics is not None:
                 obj["explain"] = {t: [[word, w] for word, w in terms]
                                   for t, terms in rec.explain(words=True).items() if terms}
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            json.dump(obj, out, ensure_ascii=False, allow_nan=False)  # written in pieces: a huge record
+            out.write("\n")                                         # is never one huge string
     else:
         records = list(_tag_inputs(nlp, paths, args.input, errors))
         if records:

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .bulletin import split_page
+from .bulletin import split_pages
 from .components import Component, Doc, run
+from .context import Context, page_context
 from .ids import directive_id, page_key
 from .modelset import ModelSet, ModelSetError, find_bundled, read_set
 from .record import Directive
@@ -59,63 +60,103 @@ class Pipeline:
         return comp.classifier if comp is not None else None
 
     # -------------------------------------------------------------- public API
-    def __call__(self, text: str, province: str | None = None, date: str | dt.date | None = None) -> Directive:
+    def __call__(self, text: str, province: str | None = None, date: str | dt.date | None = None, *,
+                 context: Context | None = None) -> Directive:
         """Tag one directive (the whole string is the directive; nothing is split off).
-        ``province`` and ``date`` (the directive's, ISO text or a ``date``) are context: which unit
-        a place name means, the year of a deadline written without one."""
-        if date is not None and context_date(date) is None:
-            raise ValueError(f"date {date!r} is not ISO YYYY-MM-DD")
-        return self._tag([self._whole(text, province, date)])[0]
-
-    def tag_record(self, record: dict) -> Directive:
-        """Tag one input record (a dict with ``text`` and, as context, optional ``province`` and
-        ``date``); the record comes back under ``input``."""
-        province = record.get("province") if isinstance(record.get("province"), str) else None
-        date = record.get("date") if isinstance(record.get("date"), str) else None
-        rec = self._tag([self._whole(record["text"], province, context_date(date))])[0]
-        rec.input = record
-        return rec
+        ``province`` and ``date`` (the directive's, ISO text or a ``date``), or a :class:`Context`,
+        settle what the text leaves open: which unit a place name means at that date, the year of
+        a deadline written without one."""
+        if context is None:
+            day = context_date(date)
+            if date is not None and day is None:
+                raise ValueError(f"date {date!r} is not ISO YYYY-MM-DD")
+            context = Context(province, None if day is None else day.isoformat())
+        return self._tag([self._whole(text, context)])[0]
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Directive]:
         """Tag many directives, one result per text, in order; components see a batch at a time."""
         batch: list = []
         for text in texts:
-            batch.append(self._whole(text))
+            batch.append(self._whole(text, Context()))
             if len(batch) >= batch_size:
                 yield from self._tag(batch)
                 batch = []
         yield from self._tag(batch)
 
-    def tag_bulletin(self, page: str, source: str | None = None) -> list[Directive]:
-        """Split a page into directives (a non-bulletin text is one) and tag each."""
+    def tag_bulletin(self, page: str, source: str | None = None, *, hints: list[int] | None = None,
+                     context: Context | None = None) -> list[Directive]:
+        """Split a page into directives (a non-bulletin text is one) and tag each. A text that
+        holds several bulletin pages gives the directives of all of them, in order. ``hints``:
+        offsets in ``page`` of lines set as headlines (see :func:`vnpolicy_nlp.extraction.extract`);
+        ``context``: what the caller knows (by default each page's own week and province)."""
+        return list(self.iter_bulletin(page, source, hints=hints, context=context))
+
+    def iter_bulletin(self, page: str, source: str | None = None, *, hints: list[int] | None = None,
+                      context: Context | None = None, batch_size: int = 64) -> Iterator[Directive]:
+        """:meth:`tag_bulletin` as a stream: records come out ``batch_size`` at a time, so a file
+        of thousands of pages never holds all its tagged records at once."""
         if not isinstance(page, str):
             raise TypeError(f"expected the page as str, got {type(page).__name__}")
         norm = normalize(page)
-        split = split_page(norm.text)
+        norm_hints = {norm.to_normalized(h) for h in hints or ()}
         key = page_key(page)
-        week = split.bulletin.week_start if split.bulletin else None
-        parts = []
-        for i, span in enumerate(split.directives):
-            parts.append(_Part(norm, span.start, span.end, False, directive_id(key, i), i, span.headline_end, None,
-                               week))
-        records = self._tag(parts)
-        for rec, span in zip(records, split.directives):
+        ids: list[str] = []
+        parts: list[_Part] = []
+        pending: list[tuple[_Part, object, int | None]] = []  # part, bulletin info, duplicate's index
+        for split in split_pages(norm.text, norm_hints):
+            ctx = context
+            if ctx is None:
+                info = split.bulletin
+                ctx = page_context(norm.text, info.title if info else None, info.week_start if info else None,
+                                   info.week_end if info else None, chrome=norm.text[:2000])
+            first = len(ids)
+            for span in split.directives:
+                i = len(ids)
+                ids.append(directive_id(key, i))
+                part = _Part(norm, span.start, span.end, False, ids[-1], i, span.headline_end, ctx)
+                pending.append((part, split.bulletin, None if span.duplicate_of is None else first + span.duplicate_of))
+                if len(pending) >= batch_size:
+                    yield from self._finish_page_batch(pending, source, ids)
+                    pending = []
+        yield from self._finish_page_batch(pending, source, ids)
+
+    def _finish_page_batch(self, pending: list, source: str | None, ids: list[str]) -> list[Directive]:
+        records = self._tag([p for p, _, _ in pending])
+        for rec, (_, bulletin, dup) in zip(records, pending):
             rec.source = source
-            rec.bulletin = split.bulletin
-            if span.duplicate_of is not None:
-                rec.duplicate_of = records[span.duplicate_of].id
+            rec.bulletin = bulletin
+            if dup is not None:
+                rec.duplicate_of = ids[dup]
         return records
 
+    def tag_html(self, html: str, source: str | None = None, context: Context | None = None) -> list[Directive]:
+        """Tag a portal page saved as HTML: its main text (navigation, sidebars and footers
+        dropped, paragraph breaks kept) gives the same directives as the page's text would.
+        Offsets index the extracted ``text``; ``source_start``/``source_end`` locate each
+        directive in ``html``."""
+        return list(self.iter_html(html, source, context))
+
+    def iter_html(self, html: str, source: str | None = None, context: Context | None = None) -> Iterator[Directive]:
+        """:meth:`tag_html` as a stream."""
+        from .extraction import extract
+
+        if not isinstance(html, str):
+            raise TypeError(f"expected the page as str, got {type(html).__name__}")
+        extracted = extract(html)
+        for rec in self.iter_bulletin(extracted.text, source, hints=extracted.hints, context=context):
+            rec.source_start, rec.source_end = extracted.to_source(rec.start, rec.end)
+            yield rec
+
     # -------------------------------------------------------------- internals
-    def _whole(self, text: str, province: str | None = None, date: str | dt.date | None = None) -> "_Part":
+    def _whole(self, text: str, context: Context) -> "_Part":
         if not isinstance(text, str):
             raise TypeError(f"expected the directive's text as str, got {type(text).__name__}")
         norm = normalize(text)
-        return _Part(norm, 0, len(norm.text), True, directive_id(page_key(text), 0), 0, None, province,
-                     None if date is None else str(context_date(date)))
+        return _Part(norm, 0, len(norm.text), True, directive_id(page_key(text), 0), 0, None, context)
 
     def _tag(self, parts: list["_Part"]) -> list[Directive]:
-        docs = run(self.components, [Doc(p.norm.text[p.start:p.end], province=p.province, date=p.date) for p in parts])
+        docs = run(self.components, [Doc(p.norm.text[p.start:p.end], province=p.context.province, date=p.context.date)
+                                     for p in parts])
         return [self._directive(p, doc) for p, doc in zip(parts, docs)]
 
     def _directive(self, part: "_Part", doc: Doc) -> Directive:
@@ -170,6 +211,7 @@ class Pipeline:
             deadlines=deadlines,
             assignments=assignments,
             extensions=extensions,
+            context=part.context,
             _tokenizer=tokens,
             _explainer=topics.explain if topics is not None and doc.topics is not None else None,
         )
@@ -178,12 +220,12 @@ class Pipeline:
 class _Part:
     """Where one directive lies in a normalised text, before tagging."""
 
-    __slots__ = ("norm", "start", "end", "whole", "id", "index", "headline_end", "province", "date")
+    __slots__ = ("norm", "start", "end", "whole", "id", "index", "headline_end", "context")
 
     def __init__(self, norm: NormalizedText, start: int, end: int, whole: bool, id_: str, index: int,
-                 headline_end: int | None, province: str | None, date: str | None = None):
+                 headline_end: int | None, context: Context):
         self.norm, self.start, self.end, self.whole = norm, start, end, whole
-        self.id, self.index, self.headline_end, self.province, self.date = id_, index, headline_end, province, date
+        self.id, self.index, self.headline_end, self.context = id_, index, headline_end, context
 
 
 def _split_at(tokens: list[Span], entities: list[Span]) -> list[Span]:

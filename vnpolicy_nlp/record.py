@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bulletin import BulletinInfo
+from .context import Context
 from .structure import Assignment, Deadline
 from .words import Span
 
@@ -34,6 +35,9 @@ class Directive:
     assignments: list[Assignment] = field(default_factory=list)  # agency (index in entities), role, deadline
     #: Results of components beyond entities and topics, by output key (added to ``to_dict``).
     extensions: dict[str, Any] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+    source_start: int | None = None  # HTML input: where the directive lies in the decoded HTML
+    source_end: int | None = None
     _explainer: Callable[..., dict] | None = field(default=None, repr=False, compare=False)
     _tokens: list[Span] | None = field(default=None, repr=False, compare=False)
     _tokenizer: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
@@ -94,6 +98,10 @@ class Directive:
             out.setdefault(key, value)
         if tokens:
             out["tokens"] = [list(t) for t in self.tokens]
+        out["context"] = self.context.to_dict()
+        if self.source_start is not None:
+            out["source_start"] = self.source_start
+            out["source_end"] = self.source_end
         if self.input is not None:
             out["input"] = self.input
         return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 __all__ = ["NormalizedText", "normalize", "canonical_syllable"]
@@ -59,8 +60,8 @@ class NormalizedText:
 
     original: str
     text: str
-    starts: tuple[int, ...]  # original offset where normalised char i begins
-    ends: tuple[int, ...]    # original offset where normalised char i ends
+    starts: "array[int]"  # original offset where normalised char i begins (a sequence of ints)
+    ends: "array[int]"    # original offset where normalised char i ends
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span ``[start, end)`` to the original text."""
@@ -88,16 +89,27 @@ def _clusters(text: str):
 
 
 def normalize(original: str) -> NormalizedText:
-    """Return the canonical form of ``original`` with its offset map."""
+    """Return the canonical form of ``original`` with its offset map. The map is two arrays of
+    machine integers and the text is built a chunk at a time, so memory stays a small multiple
+    of the input's size."""
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    chunks: list[str] = []
+    code = "i" if len(original) < 2**31 - 1 else "q"  # 4 bytes an offset when they fit
+    starts = array(code)
+    ends = array(code)
 
     def emit(piece: str, s: int, e: int) -> None:
-        for ch in piece:
-            out.append(ch)
+        out.append(piece)
+        k = len(piece)
+        if k == 1:
             starts.append(s)
             ends.append(e)
+        else:
+            starts.extend([s] * k)
+            ends.extend([e] * k)
+        if len(out) >= 65536:
+            chunks.append("".join(out))
+            out.clear()
 
     pos = 0
     n = len(original)
@@ -112,7 +124,17 @@ def normalize(original: str) -> NormalizedText:
             end = pos + 1
             while end < n and (original[end].isalpha() or _is_mark(original[end])):
                 end += 1
-            _emit_word(original, pos, end, emit)
+            raw = original[pos:end]
+            canon = canonical_syllable(raw) if end - pos <= 64 else unicodedata.normalize("NFC", raw)
+            if canon == raw:  # the common case: one character for one
+                out.append(raw)
+                starts.extend(range(pos, end))
+                ends.extend(range(pos + 1, end + 1))
+                if len(out) >= 65536:
+                    chunks.append("".join(out))
+                    out.clear()
+            else:
+                _emit_word(original, pos, end, emit)
             pos = end
             continue
         if ch in _DROP:
@@ -130,7 +152,8 @@ def normalize(original: str) -> NormalizedText:
             pos = end
             continue
         pos += 1
-    return NormalizedText(original, "".join(out), tuple(starts), tuple(ends))
+    chunks.append("".join(out))
+    return NormalizedText(original, "".join(chunks), starts, ends)
 
 
 def _emit_word(original: str, start: int, end: int, emit) -> None:

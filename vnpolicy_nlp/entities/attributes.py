@@ -2,12 +2,13 @@
 administrative unit and codes. Read from the words around the span and from the gazetteers."""
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
 from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, UNIT_WORDS, foreign_places, place_names,
                        alternation, state_apparatus, unit_words)
-from .gazetteer import AdminUnit, title_index, units_by_name, _key
+from .gazetteer import DATA, AdminUnit, title_index, units_by_name, _key
 
 __all__ = ["agency_attrs", "official_attrs", "location_attrs", "assign_roles"]
 
@@ -42,7 +43,44 @@ def agency_attrs(surface: str) -> dict:
         level = "district"
     else:
         level = "province"
-    return {"canonical": canonical, "level": level}
+    attrs = {"canonical": canonical, "level": level}
+    now = agency_successor(canonical)
+    if now:
+        attrs["now_in"] = now
+    return attrs
+
+
+@lru_cache(maxsize=1)
+def _successors() -> tuple[dict[str, str], dict[str, str]]:
+    data = json.loads((DATA / "bodies.json").read_text(encoding="utf-8"))["successors"]
+    return data["map"], data["effective"]
+
+
+_LEVEL_TAIL = re.compile(r"^(?P<head>.+?)(?P<tail>\s+(?:tỉnh|thành phố)(?:\s+[A-ZĐ][\w-]*(?:\s+[A-ZĐ][\w-]*){0,3})?)?$")
+
+
+@lru_cache(maxsize=4096)
+def _agency_successor(canonical: str) -> tuple[tuple[str, str], ...] | None:
+    mapping, effective = _successors()
+    found = mapping.get(canonical)
+    tail = ""
+    if found is None:
+        m = _LEVEL_TAIL.match(canonical)
+        if m and m.group("tail") and m.group("head") in mapping:
+            found, tail = mapping[m.group("head")], m.group("tail")
+    if found is None:
+        return None
+    kind = "central" if canonical.startswith(("Bộ ", "Ban ", "Ủy ban Dân tộc")) and "tỉnh" not in canonical.lower() \
+        and "Tỉnh ủy" not in canonical else "department"
+    return (("name", found + tail), ("since", effective.get(kind, effective.get("department", ""))))
+
+
+def agency_successor(canonical: str) -> dict | None:
+    """The body that took over a body merged or renamed in the 2025 reorganisation
+    (``data/bodies.json``, ``successors``): ``{"name", "since"}``; None for a body that
+    still exists."""
+    found = _agency_successor(canonical)
+    return dict(found) if found else None
 
 
 # Roles follow ANNOTATION.md "Deadlines and assignments": lead = chủ trì, or the body simply told
@@ -244,8 +282,11 @@ def _named_places() -> dict[str, dict]:
 _UNIT_PREFIX = re.compile(rf"^({alternation(unit_words())})\s+(.+)$", re.I)
 
 
-def location_attrs(surface: str, province_context: str | None = None) -> dict:
-    """``level`` and, for administrative units, official codes and the post-2025 unit."""
+def location_attrs(surface: str, province_context: str | None = None, date: str | None = None) -> dict:
+    """``level`` and, for administrative units, official codes: of the unit valid at ``date``
+    (ISO; before 2025-07-01 the pre-reform units, from then on the post-2025 ones) when the
+    name exists then, else of the unit the name had in the other era. A unit that no longer
+    exists names the unit it is now part of, with that unit's codes (``now_in``)."""
     lower = surface.lower()
     named = _named_places()
     if lower in named:
@@ -258,7 +299,8 @@ def location_attrs(surface: str, province_context: str | None = None) -> dict:
     if not candidates:
         return {"level": "site" if unit_word is None else _level_of_word(unit_word)}
     want = _level_of_word(unit_word) if unit_word else None
-    unit = _pick(candidates, want, unit_word, province_context)
+    era = None if not date else ("legacy" if date < REFORM_DATE else "2025")
+    unit = _pick(candidates, want, unit_word, province_context, era)
     if unit is None:
         return {"level": want or "site"}
     attrs = {"level": unit.level, "name": f"{unit.unit_type} {unit.name}".strip(), "province": unit.province,
@@ -272,8 +314,11 @@ def location_attrs(surface: str, province_context: str | None = None) -> dict:
     attrs["era"] = "before 2025-07" if unit.era == "legacy" else "from 2025-07"
     now = _now_in(unit)
     if now:
-        attrs["now_in"] = now
+        attrs["now_in"] = dict(now)
     return attrs
+
+
+REFORM_DATE = "2025-07-01"
 
 
 def _level_of_word(word: str | None) -> str:
@@ -281,11 +326,16 @@ def _level_of_word(word: str | None) -> str:
     return "province" if level == "city" else level
 
 
-def _pick(cands: list[AdminUnit], level: str | None, unit_word: str | None, province: str | None) -> AdminUnit | None:
+def _pick(cands: list[AdminUnit], level: str | None, unit_word: str | None, province: str | None,
+          era: str | None = None) -> AdminUnit | None:
+    def in_province(u: AdminUnit) -> bool:
+        return province is not None and (u.province == province or _successor_province(u.province) == province)
+
     def score(u: AdminUnit) -> tuple:
         type_exact = unit_word is not None and u.unit_type.lower() == unit_word
         level_ok = level is None or u.level == level or (unit_word == "thành phố" and u.level in ("province", "district"))
-        return (level_ok, type_exact, province is not None and u.province == province, u.level == "province",
+        era_ok = era is None or u.era == era
+        return (level_ok, type_exact, in_province(u), era_ok, u.level == "province",
                 u.level == "district", u.era == "legacy")
     best = max(cands, key=score)
     s = score(best)
@@ -296,9 +346,21 @@ def _pick(cands: list[AdminUnit], level: str | None, unit_word: str | None, prov
     return best
 
 
+@lru_cache(maxsize=128)
+def _successor_province(province: str) -> str | None:
+    """The post-2025 province that a pre-reform province is part of (short name)."""
+    for u in units_by_name().get(_key(province), []):
+        if u.level == "province" and u.era == "legacy":
+            now = _now_in(u)
+            return dict(now).get("province") if now else province
+    return None
+
+
 @lru_cache(maxsize=4096)
-def _now_in(unit: AdminUnit) -> str | None:
-    """The post-2025 unit that a pre-reform unit now belongs to (vietnamadminunits' converter)."""
+def _now_in(unit: AdminUnit) -> tuple[tuple[str, str], ...] | None:
+    """The post-2025 unit that a pre-reform unit now belongs to (vietnamadminunits' converter),
+    as ``name``, ``level``, ``province`` and codes; None for post-2025 units and districts
+    (abolished, with no single successor)."""
     if unit.era != "legacy":
         return None
     try:
@@ -306,10 +368,16 @@ def _now_in(unit: AdminUnit) -> str | None:
 
         if unit.level == "province":
             new = convert_address(f"{unit.unit_type} {unit.name}")
-            return getattr(new, "province", None) or None
+            if not getattr(new, "province", None):
+                return None
+            return (("name", new.province), ("level", "province"), ("province", new.short_province or ""),
+                    ("province_code", new.province_code or ""))
         if unit.level == "commune" and unit.district:
             new = convert_address(f"{unit.unit_type} {unit.name}, {unit.district}, {unit.province}")
-            return ", ".join(x for x in (getattr(new, "ward", ""), getattr(new, "province", "")) if x) or None
+            if not getattr(new, "ward", None):
+                return None
+            return (("name", new.ward), ("level", "commune"), ("province", new.short_province or ""),
+                    ("province_code", new.province_code or ""), ("ward_code", new.ward_code or ""))
     except Exception:  # the converter has no answer for this unit
         return None
     return None

@@ -4,7 +4,7 @@ the library, not of the model set."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..components import Component, Doc
@@ -14,6 +14,42 @@ from .tagger import MODES, EntityTagger
 __all__ = ["EntityComponent"]
 
 
+#: Characters of normalised text given to the entity tagger at once.
+WINDOW = 20_000
+
+
+def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """Cut ``text`` into spans of at most about ``size`` characters, each ending after a line
+    break when there is one in its second half, else after a space, else where it must."""
+    spans = []
+    pos, n = 0, len(text)
+    while pos < n:
+        end = min(n, pos + size)
+        if end < n:
+            cut = text.rfind("\n", pos + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", pos + size // 2, end)
+            if cut >= 0:
+                end = cut + 1
+        spans.append((pos, end))
+        pos = end
+    return spans
+
+
+def tag_in_windows(tagger: EntityTagger, text: str, province: str | None, date: str | None) -> Iterator:
+    """Entities of ``text``, tagged a window at a time so that memory does not grow with the
+    length of a directive; a window ends at a line break where it can (names do not cross
+    paragraphs), and offsets are shifted back."""
+    if len(text) <= WINDOW:
+        yield from tagger.tag(text, province=province, date=date)
+        return
+    for a, b in windows(text):
+        for ent in tagger.tag(text[a:b], province=province, date=date):
+            ent.start += a
+            ent.end += a
+            yield ent
+
+
 class EntityComponent(Component):
     name = "entities"
 
@@ -21,7 +57,7 @@ class EntityComponent(Component):
         self.tagger = tagger
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.entities = self.tagger.tag(doc.text, province=doc.province)
+        doc.entities = list(tag_in_windows(self.tagger, doc.text, doc.province, doc.date))
         return doc
 
     def settings(self) -> dict:

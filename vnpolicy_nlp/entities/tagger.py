@@ -54,11 +54,12 @@ class EntityTagger:
             return sorted(found)
         return _resolve(text, found)
 
-    def tag(self, text: str, province: str | None = None) -> list[Entity]:
+    def tag(self, text: str, province: str | None = None, date: str | None = None) -> list[Entity]:
         """Entities with attributes. ``province`` (short name) resolves places such as
-        "huyện Chi Lăng" to the right unit; by default the text's own most named province."""
+        "huyện Chi Lăng" to the right unit; by default the text's own most named province.
+        ``date`` (ISO) picks the units valid that day (before or after 2025-07-01)."""
         ents = [Entity(s, e, label) for s, e, label in self.spans(text)]
-        add_attributes(text, ents, province)
+        add_attributes(text, ents, province, date)
         return ents
 
 
@@ -218,7 +219,7 @@ def _rule_spans(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int
     return sorted(out)
 
 
-def add_attributes(text: str, ents: list[Entity], province: str | None = None) -> None:
+def add_attributes(text: str, ents: list[Entity], province: str | None = None, date: str | None = None) -> None:
     """Fill ``attrs`` of every entity in place."""
     if province is None:
         named = Counter()
@@ -241,4 +242,4 @@ def add_attributes(text: str, ents: list[Entity], province: str | None = None) -
         if ent.label == "OFFICIAL":
             ent.attrs = official_attrs(text, ent.start, ent.end, spans)
         elif ent.label == "LOCATION":
-            ent.attrs = location_attrs(text[ent.start:ent.end], province)
+            ent.attrs = location_attrs(text[ent.start:ent.end], province, date)
