@@ -59,7 +59,8 @@ def test_label_studio_round_trip_teaches_the_correction(tmp_path, small_corpus, 
     exported = tmp_path / "project-1-at-2026-11-27.json"
     exported.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     imported = tmp_path / "week.jsonl"
-    assert main(["import", str(exported), "--from", "label-studio", "--out", str(imported)]) == 0
+    assert main(["import", str(exported), "--from", "label-studio", "--out", str(imported),
+                 "--corpus", str(small_corpus)]) == 0
     assert validate([imported]) == []
     nlp = _retrain_with(imported, small_corpus, tmp_path)
     page = EXAMPLE.read_text(encoding="utf-8")
@@ -73,13 +74,14 @@ def test_doccano_round_trip_teaches_the_correction(tmp_path, small_corpus):
     path = _first_agency_and_page(tmp_path, "doccano", ".jsonl")
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     item = lines[1]
-    s, e, _ = max((x for x in item["label"] if x[2] == "AGENCY"), key=lambda x: x[1] - x[0])
-    item["label"] = [[a, b, "LOCATION" if (a, b) == (s, e) else lab] for a, b, lab in item["label"]]
+    s, e, _ = max((x for x in item["entities"] if x[2] == "AGENCY"), key=lambda x: x[1] - x[0])
+    item["entities"] = [[a, b, "LOCATION" if (a, b) == (s, e) else lab] for a, b, lab in item["entities"]]
     item["cats"] = ["border_control"]
     corrected = tmp_path / "admin.jsonl"
     corrected.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     imported = tmp_path / "week-doccano.jsonl"
-    assert main(["import", str(corrected), "--from", "doccano", "--out", str(imported)]) == 0
+    assert main(["import", str(corrected), "--from", "doccano", "--out", str(imported),
+                 "--corpus", str(small_corpus)]) == 0
     nlp = _retrain_with(imported, small_corpus, tmp_path)
     second = nlp.tag_bulletin(EXAMPLE.read_text(encoding="utf-8"))[1]
     assert "border_control" in second.topics
@@ -87,24 +89,24 @@ def test_doccano_round_trip_teaches_the_correction(tmp_path, small_corpus):
 
 
 def test_invalid_annotations_are_reported_and_not_written(tmp_path, capsys):
-    items = [{"text": "Tuyển dụng công chức\n\nSở Nội vụ tổ chức thi.", "label": [[0, 500, "AGENCY"]],
+    items = [{"text": "Tuyển dụng công chức\n\nSở Nội vụ tổ chức thi.", "entities": [[0, 500, "AGENCY"]],
               "cats": [], "province": "Lạng Sơn", "date": "2024-05-06", "id": "a-1"},
-             {"text": "Tuyển dụng công chức", "label": [], "cats": ["weather"], "province": "Lạng Sơn",
+             {"text": "Tuyển dụng công chức", "entities": [], "cats": ["weather"], "province": "Lạng Sơn",
               "date": "2024-05-06", "id": "a-2"},
-             {"text": "Tuyển dụng viên chức y tế", "label": [[0, 10, "AGENCY"], [5, 15, "LOCATION"]], "cats": [],
+             {"text": "Tuyển dụng viên chức y tế", "entities": [[0, 10, "AGENCY"], [5, 15, "LOCATION"]], "cats": [],
               "province": "Lạng Sơn", "date": "2024-05-06", "id": "a-3"},
-             {"text": "Tuyển dụng công chức cấp xã", "label": [], "cats": ["recruitment"], "province": "Lạng Sơn",
+             {"text": "Tuyển dụng công chức cấp xã", "entities": [], "cats": ["recruitment"], "province": "Lạng Sơn",
               "date": "2024-05-06", "id": "a-4"}]
     src = tmp_path / "bad.jsonl"
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in items) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["import", str(src), "--from", "doccano", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"{src}:1: entity 0: offsets" in err
+    assert f"{src}:1: span 0 (AGENCY): offsets [0, 500) are not inside the text" in err
     assert f"{src}:2: topic 'weather'" in err
     assert f"{src}:3: entities 0 and 1 overlap" in err
-    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in written] == ["a-4"]
+    assert "nothing written" in err
+    assert not out.exists()  # all or nothing: a half-imported week is worse than none
 
 
 def test_suggest_ranks_the_least_certain_first(capsys):
@@ -172,7 +174,7 @@ def test_the_trust_warning_is_in_the_readme():
 
 
 def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, capsys):
-    good = {"text": "Tuyển dụng công chức cấp xã", "label": [], "cats": ["recruitment"], "province": "Lạng Sơn",
+    good = {"text": "Tuyển dụng công chức cấp xã", "entities": [], "cats": ["recruitment"], "province": "Lạng Sơn",
             "date": "2024-05-06", "id": "b-1"}
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(json.dumps(good, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
@@ -186,7 +188,7 @@ def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, c
 
 
 def test_a_span_cut_inside_a_word_is_refused(tmp_path, capsys):
-    item = {"text": "UBND tỉnh chỉ đạo tuyển dụng", "label": [[1, 9, "AGENCY"]], "cats": ["recruitment"],
+    item = {"text": "UBND tỉnh chỉ đạo tuyển dụng", "entities": [[1, 9, "AGENCY"]], "cats": ["recruitment"],
             "province": "Lạng Sơn", "date": "2024-05-06", "id": "c-1"}
     src = tmp_path / "shifted.jsonl"
     src.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")

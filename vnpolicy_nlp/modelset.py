@@ -52,6 +52,7 @@ def write_model_set(out: Path, components: dict[str, Any], manifest: dict, card:
     check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    _as_a_normal_folder(tmp)
     try:
         files = {}
         for name, obj in components.items():
@@ -73,6 +74,14 @@ def write_model_set(out: Path, components: dict[str, Any], manifest: dict, card:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _as_a_normal_folder(path: Path) -> None:
+    """mkdtemp makes folders 0700; a set must be loadable by other users and services, so it gets
+    the mode any new folder gets under the umask (issue 13)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o777 & ~umask)
 
 
 def read_manifest(path: Path) -> dict:
