@@ -9,6 +9,7 @@ records into the corpus, replacing by id, is :mod:`.corpus_update`.
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class ImportResult:
     skipped: int = 0
     unannotated: int = 0
     predicted: int = 0
+    untouched: int = 0      # annotated items identical to the model's pre-annotation
     notes: list[str] = field(default_factory=list)
 
 
@@ -137,7 +139,17 @@ def export_item(d: Directive, page_province: str | None = None) -> ExportItem:
         {"agency": [entities[a["agency"]]["start"], entities[a["agency"]]["end"]], "role": a["role"],
          "deadline": a.get("deadline")}
         for a in assignments if isinstance(a.get("agency"), int) and 0 <= a["agency"] < len(entities)]
+    meta["pre_annotation"] = fingerprint(spans, topics)
     return ExportItem(d.text, spans, topics, meta)
+
+
+def fingerprint(spans: list[Span], topics: list[str]) -> str:
+    """A short hash of an annotation, so an import can tell the model's pre-annotation, returned
+    untouched, from a correction."""
+    import hashlib
+
+    key = json.dumps([sorted([s.start, s.end, s.label] for s in spans), sorted(topics)], ensure_ascii=False)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def export_tasks(directives: list[Directive], fmt: str, out: Path, model_version: str = "vnpolicy") -> int:
@@ -262,6 +274,10 @@ def build_record(item: Item, taxonomy) -> tuple[dict | None, list[str], list[str
 def read_export(path: Path, fmt: str, accept_predictions: bool = False) -> Parsed:
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
+    if fmt == "doccano" and Path(path).suffix == ".zip":
+        from .doccano import parse_zip
+
+        return parse_zip(str(path))
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -287,10 +303,18 @@ def import_tasks(path: Path, fmt: str, accept_predictions: bool = False) -> Impo
         by_task.setdefault(item.task, []).append(item)
     chosen: list[Item] = []
     for task, items in by_task.items():
-        if len(items) > 1:
+        if len(items) > 1 and all(i.order for i in items):
             items = sorted(items, key=lambda i: i.order)
             result.notes.append(f"{items[-1].where}: task {task} has {len(items)} annotations; the latest "
                                 f"({items[-1].annotator or 'unknown annotator'}) is used")
+        elif len(items) > 1:  # no time to tell which is the latest (doccano): they must agree
+            versions = {(frozenset((s.start, s.end, s.label) for s in i.spans), frozenset(i.topics)) for i in items}
+            if len(versions) > 1:
+                who = ", ".join(f"{i.annotator or '?'} ({i.where})" for i in items)
+                result.problems.append(f"{items[0].where}: annotators disagree on this item: {who}; settle it in "
+                                       "the tool (one annotation, confirmed) and export again")
+                continue
+            result.notes.append(f"{items[-1].where}: {len(items)} annotators agree; imported once")
         chosen.append(items[-1])
     ids: dict[str, str] = {}
     for item in chosen:
@@ -305,5 +329,7 @@ def import_tasks(path: Path, fmt: str, accept_predictions: bool = False) -> Impo
             continue
         ids[record["id"]] = item.where
         result.predicted += item.predicted
+        if not item.predicted and item.meta.get("pre_annotation") == fingerprint(item.spans, item.topics):
+            result.untouched += 1
         result.records.append(record)
     return result

@@ -313,6 +313,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.unannotated:
         _warn(f"{result.unannotated} task(s) had no annotation and were left out"
               + ("" if args.accept_predictions else " (--accept-predictions imports the model's predictions)"))
+    if result.untouched:
+        _warn(f"{result.untouched} record(s) are exactly the model's pre-annotation: confirmed as they were, or "
+              "never opened? (in doccano, export with 'Export only approved documents')")
     if result.predicted:
         _warn(f"{result.predicted} task(s) imported from the model's predictions (--accept-predictions)")
     if problems:

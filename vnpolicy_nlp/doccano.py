@@ -104,12 +104,40 @@ def _from_line(where: str, item: Any) -> Item:
     return Item(where, text, spans, list(cats), meta, task)
 
 
+def parse_zip(path: str) -> Parsed:
+    """The zip doccano's export downloads: one ``USER.jsonl`` per annotator (or ``all.jsonl`` when
+    annotations are shared). Items are named ``zip:member:line``."""
+    import zipfile
+
+    out = Parsed()
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = sorted(n for n in z.namelist() if n.endswith(".jsonl"))
+            if not members:
+                out.problems.append(f"{path}: no .jsonl file inside; export the project as JSONL")
+            for name in members:
+                try:
+                    raw = z.read(name).decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    out.problems.append(f"{path}:{name}: not UTF-8 ({exc})")
+                    continue
+                _parse_lines(f"{path}:{name}", raw, out, annotator=name.rsplit("/", 1)[-1][:-len(".jsonl")])
+    except zipfile.BadZipFile as exc:
+        out.problems.append(f"{path}: not a zip file ({exc})")
+    return out
+
+
 def parse_export(path: str, raw: str, accept_predictions: bool = False) -> Parsed:
     out = Parsed()
     if raw.lstrip().startswith("["):
         out.problems.append(f"{path}: a JSON list, not doccano JSONL (one object a line); for Label Studio use "
                             "--from label-studio")
         return out
+    _parse_lines(path, raw, out)
+    return out
+
+
+def _parse_lines(path: str, raw: str, out: Parsed, annotator: str | None = None) -> None:
     for n, text in enumerate(raw.splitlines(), 1):
         if not text.strip():
             continue
@@ -120,7 +148,9 @@ def parse_export(path: str, raw: str, accept_predictions: bool = False) -> Parse
             out.problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
             continue
         try:
-            out.items.append(_from_line(where, item))
+            got = _from_line(where, item)
         except Bad as exc:
             out.problems.append(f"{where}: {exc}")
-    return out
+            continue
+        got.annotator = annotator
+        out.items.append(got)

@@ -209,7 +209,7 @@ def _from_min_row(where: str, row: Any, out: Parsed) -> None:
     if row.get("was_cancelled"):
         out.skipped += 1
         return
-    if "annotation_id" not in row and SPANS not in row and TOPICS not in row:
+    if row.get("annotation_id") is None and SPANS not in row and TOPICS not in row:  # a task nobody annotated
         out.unannotated += 1
         return
     raw_spans = row.get(SPANS, [])
