@@ -208,3 +208,41 @@ def test_training_never_overwrites_a_folder_that_is_not_a_model_set(tmp_path, ca
     assert "nowhere.jsonl: no such file" in capsys.readouterr().err
     assert main(["evaluate", "--gold", str(tmp_path / "nope.jsonl")]) == 2
     assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_the_gate_decides_on_dev_and_unseen_names_and_only_reports_test(sandbox_sets):
+    from vnpolicy_nlp.promotion import gate
+
+    one = CORPUS_DIR / "directives" / "hea-01.jsonl"
+    verdict = gate(sandbox_sets, BUNDLED, [one])
+    assert verdict.judged_on == "the dev and unseen-name splits" and verdict.fallen == []
+    lines = verdict.table.splitlines()
+    assert any(" dev " in l for l in lines) and any("test (report only)" in l for l in lines)
+    gold = [r for r in read_jsonl(one)][:5]
+    verdict = gate(sandbox_sets, BUNDLED, [CORPUS_DIR / "directives" / "bor-01.jsonl"], judge=gold, judge_name="g.jsonl")
+    assert verdict.judged_on == "g.jsonl (5 records)" and "test (report only)" in verdict.table
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_judge_gold_that_is_in_training_is_refused_before_training(sandbox_sets, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    shutil.copy(CORPUS_DIR / "directives" / "hea-01.jsonl", gold)
+    assert main(["train", "--promote", "--judge", str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert "also in the training corpus" in err and "[vnpolicy train]" not in err  # refused before training
+
+
+def test_evaluate_gold_reports_every_label_with_a_bootstrap_interval(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    shutil.copy(CORPUS_DIR / "directives" / "hea-01.jsonl", gold)
+    assert main(["evaluate", "--gold", str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "95 % bootstrap intervals" in out
+    for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro", "health", "recruitment"):
+        row = next(l for l in out.splitlines() if l.split()[:2] in (["entity", label], ["topic", label]))
+        f1, interval = row.split()[3], row.split()[4]
+        lo, hi = map(float, interval.split("-"))
+        assert lo <= float(f1) <= hi, row

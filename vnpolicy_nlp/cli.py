@@ -168,8 +168,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 2
     judge = None
     if args.judge:
+        from .promotion import leaked
+
         judge = _load_gold(args.judge)
         if judge is None:
+            return 2
+        seen = leaked(judge, args.corpus or None)
+        if seen:  # before minutes of training, not after
+            _warn(f"{args.judge}: {len(seen)} judge record(s) are also in the training corpus ({', '.join(seen[:5])}); "
+                  "a judge must be data the set never saw: keep your gold outside the corpus")
             return 2
     if args.out:
         result = train_model_set(args.corpus or None, Path(args.out), taxonomy_path=args.taxonomy,

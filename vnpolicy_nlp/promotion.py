@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["WEIGHT_IMPORTED", "Verdict", "gate", "gold_report"]
+__all__ = ["WEIGHT_IMPORTED", "Verdict", "gate", "gold_report", "leaked"]
 
 # Imported real corrections count this many times in training (``--weight-imported``); the
 # measurement behind it is benchmarks/weight_imported.py (README, "Adapting to a province").
@@ -26,7 +26,7 @@ class Verdict:
     refusal: str | None = None  # the gate cannot judge (e.g. the judge's records are in training)
 
 
-def _leaked(judge: list[dict], corpus) -> list[str]:
+def leaked(judge: list[dict], corpus) -> list[str]:
     """Judge records that are also in the training data (same id or same text)."""
     from .corpus import split_records
 
@@ -58,10 +58,10 @@ def gate(candidate: Path, current: Path, corpus=None, judge: list[dict] | None =
 
     splits = split_records(corpus)
     if judge is not None:
-        leaked = _leaked(judge, corpus)
-        if leaked:
-            return Verdict(judge_name or "gold", "", refusal=f"{judge_name}: {len(leaked)} judge record(s) are also in "
-                           f"the training corpus ({', '.join(leaked[:5])}); a judge must be data the set never saw")
+        seen = leaked(judge, corpus)
+        if seen:
+            return Verdict(judge_name or "gold", "", refusal=f"{judge_name}: {len(seen)} judge record(s) are also in "
+                           f"the training corpus ({', '.join(seen[:5])}); a judge must be data the set never saw")
         where = f"{judge_name} ({len(judge)} records)"
         compare(judge, where, True)
         judged_on = where

@@ -26,6 +26,9 @@ def web(port: int) -> None:
 
 
 if __name__ == "__main__":
+    import django
+
+    django.setup()
     mode = sys.argv[1]
     if mode == "init":
         cli.command_db_init(Namespace())
