@@ -51,9 +51,9 @@ def test_label_studio_round_trip_teaches_the_correction(tmp_path, small_corpus, 
     agency = max((r for r in result if r["type"] == "labels" and r["value"]["labels"] == ["AGENCY"]),
                  key=lambda r: len(r["value"]["text"]))
     agency["value"] = dict(agency["value"], labels=["LOCATION"])  # the annotator relabels a span
-    for r in result:
-        if r["type"] == "choices":
-            r["value"] = {"choices": ["health"]}  # and sets the topics
+    result = [r for r in result if r["type"] != "choices"]  # and sets the topics (a directive with none
+    result.append({"id": "t0", "from_name": "topics", "to_name": "text", "type": "choices",  # has no choices result)
+                   "value": {"choices": ["health"]}})
     task["annotations"] = [{"id": 7, "completed_by": 1, "was_cancelled": False, "lead_time": 12.5,
                             "result": result}]
     exported = tmp_path / "project-1-at-2026-11-27.json"
