@@ -77,8 +77,8 @@ def test_doccano_round_trip_teaches_the_correction(tmp_path, small_corpus):
     s, e, _ = max((x for x in item["entities"] if x[2] == "AGENCY"), key=lambda x: x[1] - x[0])
     item["entities"] = [[a, b, "LOCATION" if (a, b) == (s, e) else lab] for a, b, lab in item["entities"]]
     item["cats"] = ["border_control"]
-    corrected = tmp_path / "admin.jsonl"
-    corrected.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    corrected = tmp_path / "admin.jsonl"  # an export of the approved documents: the one corrected
+    corrected.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
     imported = tmp_path / "week-doccano.jsonl"
     assert main(["import", str(corrected), "--from", "doccano", "--out", str(imported),
                  "--corpus", str(small_corpus)]) == 0
@@ -241,8 +241,9 @@ def test_evaluate_gold_reports_every_label_with_a_bootstrap_interval(tmp_path, c
     assert main(["evaluate", "--gold", str(gold)]) == 0
     out = capsys.readouterr().out
     assert "95 % bootstrap intervals" in out
+    table = out.split("95 % bootstrap intervals", 1)[1].splitlines()
     for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro", "health", "recruitment"):
-        row = next(l for l in out.splitlines() if l.split()[:2] in (["entity", label], ["topic", label]))
+        row = next(l for l in table if l.split()[:2] in (["entity", label], ["topic", label]))
         f1, interval = row.split()[3], row.split()[4]
         lo, hi = map(float, interval.split("-"))
         assert lo <= float(f1) <= hi, row
