@@ -103,8 +103,8 @@ class Bad(ValueError):
 
 
 def _type(x: Any) -> str:
-    return "null" if x is None else type(x).__name__.replace("str", "string").replace("dict", "object") \
-        .replace("list", "list").replace("int", "number")
+    return {type(None): "null", str: "string", dict: "object", list: "list", int: "number", float: "number",
+            bool: "true/false"}.get(type(x), type(x).__name__)
 
 
 def _spans_and_topics(results: Any, text: str) -> tuple[list[Span], list[str]]:
