@@ -29,3 +29,26 @@ def nlp():
     import vnpolicy_nlp as vp
 
     return vp.load()
+
+
+# ------------------------------------------------------------------ live annotation servers
+def pytest_addoption(parser):
+    parser.addoption("--servers", action="store_true", default=False,
+                     help="run the tests marked annotation_servers against real Label Studio and doccano "
+                          "servers (`make test-servers`)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "annotation_servers: starts real Label Studio and doccano servers on "
+                                       "127.0.0.1 (run by `make test-servers`)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without --servers the live tests are deselected (not skipped): `make test` replays their
+    recorded exports instead. With --servers a server that cannot start fails its test."""
+    if config.getoption("--servers"):
+        return
+    live = [i for i in items if i.get_closest_marker("annotation_servers")]
+    if live:
+        config.hook.pytest_deselected(items=live)
+        items[:] = [i for i in items if not i.get_closest_marker("annotation_servers")]

@@ -51,15 +51,16 @@ def test_label_studio_round_trip_teaches_the_correction(tmp_path, small_corpus, 
     agency = max((r for r in result if r["type"] == "labels" and r["value"]["labels"] == ["AGENCY"]),
                  key=lambda r: len(r["value"]["text"]))
     agency["value"] = dict(agency["value"], labels=["LOCATION"])  # the annotator relabels a span
-    for r in result:
-        if r["type"] == "choices":
-            r["value"] = {"choices": ["health"]}  # and sets the topics
+    result = [r for r in result if r["type"] != "choices"]  # and sets the topics (a directive with none
+    result.append({"id": "t0", "from_name": "topics", "to_name": "text", "type": "choices",  # has no choices result)
+                   "value": {"choices": ["health"]}})
     task["annotations"] = [{"id": 7, "completed_by": 1, "was_cancelled": False, "lead_time": 12.5,
                             "result": result}]
     exported = tmp_path / "project-1-at-2026-11-27.json"
     exported.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     imported = tmp_path / "week.jsonl"
-    assert main(["import", str(exported), "--from", "label-studio", "--out", str(imported)]) == 0
+    assert main(["import", str(exported), "--from", "label-studio", "--out", str(imported),
+                 "--corpus", str(small_corpus)]) == 0
     assert validate([imported]) == []
     nlp = _retrain_with(imported, small_corpus, tmp_path)
     page = EXAMPLE.read_text(encoding="utf-8")
@@ -73,13 +74,14 @@ def test_doccano_round_trip_teaches_the_correction(tmp_path, small_corpus):
     path = _first_agency_and_page(tmp_path, "doccano", ".jsonl")
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     item = lines[1]
-    s, e, _ = max((x for x in item["label"] if x[2] == "AGENCY"), key=lambda x: x[1] - x[0])
-    item["label"] = [[a, b, "LOCATION" if (a, b) == (s, e) else lab] for a, b, lab in item["label"]]
+    s, e, _ = max((x for x in item["entities"] if x[2] == "AGENCY"), key=lambda x: x[1] - x[0])
+    item["entities"] = [[a, b, "LOCATION" if (a, b) == (s, e) else lab] for a, b, lab in item["entities"]]
     item["cats"] = ["border_control"]
-    corrected = tmp_path / "admin.jsonl"
-    corrected.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    corrected = tmp_path / "admin.jsonl"  # an export of the approved documents: the one corrected
+    corrected.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
     imported = tmp_path / "week-doccano.jsonl"
-    assert main(["import", str(corrected), "--from", "doccano", "--out", str(imported)]) == 0
+    assert main(["import", str(corrected), "--from", "doccano", "--out", str(imported),
+                 "--corpus", str(small_corpus)]) == 0
     nlp = _retrain_with(imported, small_corpus, tmp_path)
     second = nlp.tag_bulletin(EXAMPLE.read_text(encoding="utf-8"))[1]
     assert "border_control" in second.topics
@@ -87,24 +89,24 @@ def test_doccano_round_trip_teaches_the_correction(tmp_path, small_corpus):
 
 
 def test_invalid_annotations_are_reported_and_not_written(tmp_path, capsys):
-    items = [{"text": "Tuyển dụng công chức\n\nSở Nội vụ tổ chức thi.", "label": [[0, 500, "AGENCY"]],
+    items = [{"text": "Tuyển dụng công chức\n\nSở Nội vụ tổ chức thi.", "entities": [[0, 500, "AGENCY"]],
               "cats": [], "province": "Lạng Sơn", "date": "2024-05-06", "id": "a-1"},
-             {"text": "Tuyển dụng công chức", "label": [], "cats": ["weather"], "province": "Lạng Sơn",
+             {"text": "Tuyển dụng công chức", "entities": [], "cats": ["weather"], "province": "Lạng Sơn",
               "date": "2024-05-06", "id": "a-2"},
-             {"text": "Tuyển dụng viên chức y tế", "label": [[0, 10, "AGENCY"], [5, 15, "LOCATION"]], "cats": [],
+             {"text": "Tuyển dụng viên chức y tế", "entities": [[0, 10, "AGENCY"], [5, 15, "LOCATION"]], "cats": [],
               "province": "Lạng Sơn", "date": "2024-05-06", "id": "a-3"},
-             {"text": "Tuyển dụng công chức cấp xã", "label": [], "cats": ["recruitment"], "province": "Lạng Sơn",
+             {"text": "Tuyển dụng công chức cấp xã", "entities": [], "cats": ["recruitment"], "province": "Lạng Sơn",
               "date": "2024-05-06", "id": "a-4"}]
     src = tmp_path / "bad.jsonl"
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in items) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["import", str(src), "--from", "doccano", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"{src}:1: entity 0: offsets" in err
+    assert f"{src}:1: span 0 (AGENCY): offsets [0, 500) are not inside the text" in err
     assert f"{src}:2: topic 'weather'" in err
     assert f"{src}:3: entities 0 and 1 overlap" in err
-    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in written] == ["a-4"]
+    assert "nothing written" in err
+    assert not out.exists()  # all or nothing: a half-imported week is worse than none
 
 
 def test_suggest_ranks_the_least_certain_first(capsys):
@@ -174,7 +176,7 @@ def test_the_readme_says_model_sets_are_data_and_what_is_refused():
 
 
 def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, capsys):
-    good = {"text": "Tuyển dụng công chức cấp xã", "label": [], "cats": ["recruitment"], "province": "Lạng Sơn",
+    good = {"text": "Tuyển dụng công chức cấp xã", "entities": [], "cats": ["recruitment"], "province": "Lạng Sơn",
             "date": "2024-05-06", "id": "b-1"}
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(json.dumps(good, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
@@ -188,7 +190,7 @@ def test_import_reports_bad_lines_wrong_formats_and_unreviewed_tasks(tmp_path, c
 
 
 def test_a_span_cut_inside_a_word_is_refused(tmp_path, capsys):
-    item = {"text": "UBND tỉnh chỉ đạo tuyển dụng", "label": [[1, 9, "AGENCY"]], "cats": ["recruitment"],
+    item = {"text": "UBND tỉnh chỉ đạo tuyển dụng", "entities": [[1, 9, "AGENCY"]], "cats": ["recruitment"],
             "province": "Lạng Sơn", "date": "2024-05-06", "id": "c-1"}
     src = tmp_path / "shifted.jsonl"
     src.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -208,3 +210,42 @@ def test_training_never_overwrites_a_folder_that_is_not_a_model_set(tmp_path, ca
     assert "nowhere.jsonl: no such file" in capsys.readouterr().err
     assert main(["evaluate", "--gold", str(tmp_path / "nope.jsonl")]) == 2
     assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_the_gate_decides_on_dev_and_unseen_names_and_only_reports_test(sandbox_sets):
+    from vnpolicy_nlp.promotion import gate
+
+    one = CORPUS_DIR / "directives" / "hea-01.jsonl"
+    verdict = gate(sandbox_sets, BUNDLED, [one])
+    assert verdict.judged_on == "the dev and unseen-name splits" and verdict.fallen == []
+    lines = verdict.table.splitlines()
+    assert any(" dev " in l for l in lines) and any("test (report only)" in l for l in lines)
+    gold = [r for r in read_jsonl(one)][:5]
+    verdict = gate(sandbox_sets, BUNDLED, [CORPUS_DIR / "directives" / "bor-01.jsonl"], judge=gold, judge_name="g.jsonl")
+    assert verdict.judged_on == "g.jsonl (5 records)" and "test (report only)" in verdict.table
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_judge_gold_that_is_in_training_is_refused_before_training(sandbox_sets, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    shutil.copy(CORPUS_DIR / "directives" / "hea-01.jsonl", gold)
+    assert main(["train", "--promote", "--judge", str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert "also in the training corpus" in err and "[vnpolicy train]" not in err  # refused before training
+
+
+def test_evaluate_gold_reports_every_label_with_a_bootstrap_interval(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    shutil.copy(CORPUS_DIR / "directives" / "hea-01.jsonl", gold)
+    assert main(["evaluate", "--gold", str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "95 % bootstrap intervals" in out
+    table = out.split("95 % bootstrap intervals", 1)[1].splitlines()
+    for label in ("AGENCY", "LOCATION", "OFFICIAL", "DOC_NUMBER", "micro", "health", "recruitment"):
+        row = next(l for l in table if l.split()[:2] in (["entity", label], ["topic", label]))
+        f1, interval = row.split()[3], row.split()[4]
+        lo, hi = map(float, interval.split("-"))
+        assert lo <= float(f1) <= hi, row

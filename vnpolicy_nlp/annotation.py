@@ -1,53 +1,102 @@
 """The annotator's tools: pre-annotated tasks for Label Studio and doccano, and their corrected
 annotations back into validated corpus records, so that no one edits JSON offsets by hand.
 
-Label Studio: a JSON list of tasks, ``data.text`` plus the model's ``predictions`` (``labels``
-results for spans, a ``choices`` result for topics); a labelling config is written beside it.
-Corrected exports carry ``annotations`` in the same result format; the latest one wins.
-doccano: JSONL, one line per directive, ``label`` as ``[start, end, LABEL]`` spans and ``cats``
-as the topics (doccano's sequence-labelling and text-classification formats together).
+The tool formats live in :mod:`.label_studio` and :mod:`.doccano`; this module holds what they
+share: the task's metadata (a stable ``record_id``, province, date, source, genre, deadlines and
+assignments), the tool-neutral :class:`Item` an export is read into, and the checks that turn
+items into corpus records (Unicode NFC, span text, labels, offsets, duplicate ids). Writing the
+records into the corpus, replacing by id, is :mod:`.corpus_update`.
 """
 from __future__ import annotations
 
-import itertools
 import json
-import os
-import re
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .corpus import check_record, load_taxonomy
 from .ids import imported_record_id
 from .record import Directive
-from .taxonomy import entity_labels
 
-__all__ = ["export_tasks", "import_tasks", "ImportResult", "label_studio_config", "FORMATS"]
+__all__ = ["export_tasks", "import_tasks", "ImportResult", "Item", "Span", "ExportItem", "FORMATS",
+           "label_studio_config"]
 
 FORMATS = ("label-studio", "doccano")
-_COLOURS = {"AGENCY": "#1f77b4", "LOCATION": "#2ca02c", "OFFICIAL": "#d62728", "DOC_NUMBER": "#9467bd"}
-_MORE_COLOURS = ("#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # for labels added later
+# Keys of a corpus record that travel in the task and come back into the record.
+KEPT = ("source", "province", "date", "genre", "kind", "subject", "deadlines")
 
 
-def label_studio_config(topics: Iterable[str]) -> str:
-    """The labelling interface: span labels over the text and topic checkboxes."""
-    extra = itertools.cycle(_MORE_COLOURS)
-    labels = "\n".join(f'    <Label value="{l}" background="{_COLOURS.get(l) or next(extra)}"/>'
-                       for l in entity_labels())
-    choices = "\n".join(f'    <Choice value="{t}"/>' for t in topics)
-    return (f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
-            f'  <Text name="text" value="$text"/>\n'
-            f'  <Choices name="topics" toName="text" choice="multiple" showInline="true">\n{choices}\n  </Choices>\n'
-            f'</View>\n')
+@dataclass
+class Span:
+    start: int
+    end: int
+    label: str
+    text: str | None = None  # the span's text as the tool exported it, checked against the offsets
 
 
-def _meta(d: Directive) -> dict:
+@dataclass
+class ExportItem:
+    """One directive to annotate: its text, the pre-annotation and the metadata the task carries."""
+
+    text: str
+    spans: list[Span]
+    topics: list[str]
+    meta: dict[str, Any]  # record_id and the KEPT keys, assignment_spans
+
+
+@dataclass
+class Item:
+    """One task as the annotator left it, in a tool-neutral form."""
+
+    where: str                 # "file:item", for messages
+    text: str
+    spans: list[Span]
+    topics: list[str]
+    meta: dict[str, Any]
+    task: str                  # the tool's task: two annotators' rows of one task share it
+    order: tuple = ()          # the latest annotation of a task wins
+    annotator: str | None = None
+    predicted: bool = False    # taken from the model's predictions (--accept-predictions)
+
+
+@dataclass
+class Parsed:
+    """What a tool's reader found in one export file."""
+
+    items: list[Item] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0        # tasks the annotator skipped
+    unannotated: int = 0    # tasks nobody annotated
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    records: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: int = 0
+    unannotated: int = 0
+    predicted: int = 0
+    untouched: int = 0      # annotated items identical to the model's pre-annotation
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ export
+def label_studio_config(topics) -> str:
+    from .label_studio import label_config
+
+    return label_config(topics)
+
+
+def _province_and_date(d: Directive) -> tuple[str | None, str | None]:
     province = None
     if d.input and isinstance(d.input.get("province"), str):
         province = d.input["province"]
     else:
         for e in d.entities or []:
-            if e["label"] == "LOCATION" and e["attrs"].get("level") == "province" and e["attrs"].get("province"):
+            if e["label"] == "LOCATION" and e.get("attrs", {}).get("level") == "province" and e["attrs"].get("province"):
                 province = e["attrs"]["province"]
                 break
     date = None
@@ -55,186 +104,233 @@ def _meta(d: Directive) -> dict:
         date = d.input["date"]
     elif d.bulletin and d.bulletin.week_end:
         date = d.bulletin.week_end
-    return {"id": d.id, "source": d.source, "province": province, "date": date}
+    return province, date
 
 
-def _page_provinces(directives: list[Directive]) -> dict:
-    """The province a page is about: the one its directives name most."""
-    from collections import Counter
+def _is_corpus_record(record: dict | None) -> bool:
+    return bool(record) and isinstance(record.get("id"), str) and isinstance(record.get("entities"), list) \
+        and isinstance(record.get("topics"), list)
 
-    counts: dict = {}
-    for d in directives:
-        m = _meta(d)
-        if m["province"]:
-            counts.setdefault(d.source, Counter())[m["province"]] += 1
-    return {src: c.most_common(1)[0][0] for src, c in counts.items()}
+
+def export_item(d: Directive, page_province: str | None = None) -> ExportItem:
+    """A tagged directive as a task. A corpus record (input with its own id, topics and entities)
+    keeps its id and is pre-annotated with its own annotation, so correcting it replaces it."""
+    province, date = _province_and_date(d)
+    src = d.input if _is_corpus_record(d.input) else None
+    if src is not None:
+        spans = [Span(e["start"], e["end"], e["label"], d.text[e["start"]:e["end"]]) for e in src["entities"]]
+        topics = list(src["topics"])
+        deadlines = src.get("deadlines", [])
+        assignments = src.get("assignments", [])
+        entities = src["entities"]
+        meta = {"record_id": src["id"], **{k: src[k] for k in KEPT if k in src}}
+    else:
+        spans = [Span(e["start"], e["end"], e["label"], e.get("text", d.text[e["start"]:e["end"]]))
+                 for e in d.entities or []]
+        topics = list(d.topics or [])
+        deadlines = [x.to_dict() for x in d.deadlines]
+        assignments = [x.to_dict() for x in d.assignments]
+        entities = d.entities or []
+        meta = {"record_id": d.id, "source": d.source, "province": province or page_province, "date": date,
+                "deadlines": deadlines}
+        if d.input:
+            meta.update({k: d.input[k] for k in ("genre", "subject", "kind") if isinstance(d.input.get(k), str)})
+    meta["deadlines"] = deadlines
+    meta["assignment_spans"] = [
+        {"agency": [entities[a["agency"]]["start"], entities[a["agency"]]["end"]], "role": a["role"],
+         "deadline": a.get("deadline")}
+        for a in assignments if isinstance(a.get("agency"), int) and 0 <= a["agency"] < len(entities)]
+    meta["pre_annotation"] = fingerprint(spans, topics)
+    return ExportItem(d.text, spans, topics, meta)
+
+
+def fingerprint(spans: list[Span], topics: list[str]) -> str:
+    """A short hash of an annotation, so an import can tell the model's pre-annotation, returned
+    untouched, from a correction."""
+    import hashlib
+
+    key = json.dumps([sorted([s.start, s.end, s.label] for s in spans), sorted(topics)], ensure_ascii=False)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def export_tasks(directives: list[Directive], fmt: str, out: Path, model_version: str = "vnpolicy") -> int:
-    """Write pre-annotated tasks; returns how many. Written atomically. Each task carries the
-    directive's id, source, province and date, which the import turns back into a record."""
+    """Write pre-annotated tasks (and the tool's label set beside them); returns how many."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
-    out = Path(out)
-    by_page = _page_provinces(directives)
-
-    def meta(d: Directive) -> dict:
-        m = _meta(d)
-        m["province"] = m["province"] or by_page.get(d.source)
-        return m
-
+    pages: dict = {}
+    for d in directives:
+        p, _ = _province_and_date(d)
+        if p:
+            pages.setdefault(d.source, Counter())[p] += 1
+    by_page = {src: c.most_common(1)[0][0] for src, c in pages.items()}
+    items = [export_item(d, by_page.get(d.source)) for d in directives]
+    ids = Counter(i.meta["record_id"] for i in items)
+    twice = [k for k, n in ids.items() if n > 1]
+    if twice:
+        raise ValueError(f"ids used by more than one record: {twice[:5]}; every task needs its own id")
     if fmt == "label-studio":
-        tasks = []
-        for d in directives:
-            result = [{"id": f"e{k}", "from_name": "label", "to_name": "text", "type": "labels",
-                       "value": {"start": e["start"], "end": e["end"], "text": e["text"], "labels": [e["label"]]}}
-                      for k, e in enumerate(d.entities or [])]
-            result.append({"id": "topics", "from_name": "topics", "to_name": "text", "type": "choices",
-                           "value": {"choices": list(d.topics or [])}})
-            tasks.append({"data": {"text": d.text, **meta(d)},
-                          "predictions": [{"model_version": model_version, "result": result}]})
-        body = json.dumps(tasks, ensure_ascii=False, indent=1)
-        topics = load_taxonomy().topics
-        _atomic_write(out.with_name(out.stem + ".label_config.xml"), label_studio_config(topics))
+        from .label_studio import write_tasks
     else:
-        lines = []
-        for d in directives:
-            lines.append(json.dumps({"text": d.text, "label": [[e["start"], e["end"], e["label"]] for e in d.entities or []],
-                                     "cats": list(d.topics or []), **meta(d)}, ensure_ascii=False))
-        body = "\n".join(lines) + "\n"
-    _atomic_write(out, body)
-    return len(directives)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+        from .doccano import write_tasks
+    write_tasks(items, Path(out), model_version)
+    return len(items)
 
 
 # ------------------------------------------------------------------ import
-@dataclass
-class ImportResult:
-    records: list[dict] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    unannotated: int = 0  # Label Studio tasks with predictions only, imported as predicted
+def _nfc_offsets(text: str) -> tuple[str, Any]:
+    """The NFC form of ``text`` and a function from offsets in ``text`` to offsets in it."""
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc == text:
+        return text, lambda i: i
+    return nfc, lambda i: len(unicodedata.normalize("NFC", text[:i]))
 
 
-def _items(path: Path, fmt: str, problems: list[str]) -> list[tuple[str, dict]]:
-    """(item number, item) pairs; an item that cannot be parsed is a problem, not a stop."""
-    raw = path.read_text(encoding="utf-8")
-    if fmt == "label-studio":
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            hint = " (it looks like JSONL: use --from doccano)" if raw.lstrip().startswith("{") and "\n{" in raw else ""
-            problems.append(f"{path}: not a Label Studio JSON export, a list of tasks ({exc.msg} at line {exc.lineno})"
-                            + hint)
-            return []
-        if isinstance(data, dict):
-            data = [data]
-        if not isinstance(data, list):
-            problems.append(f"{path}: not a Label Studio JSON export, a list of tasks")
-            return []
-        return [(str(k + 1), task) for k, task in enumerate(data)]
-    if raw.lstrip().startswith("["):
-        problems.append(f"{path}: a JSON list, not doccano JSONL (one object a line); for Label Studio use "
-                        "--from label-studio")
-        return []
-    items = []
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
+def _remap_assignments(spans: list[dict], entities: list[dict], n_deadlines: int) -> tuple[list[dict], list[str]]:
+    """Assignments given by agency span, back to indices of the record's AGENCY entities; an
+    assignment whose agency span is gone (deleted, moved or relabelled) is dropped and named."""
+    index = {(e["start"], e["end"]): k for k, e in enumerate(entities) if e["label"] == "AGENCY"}
+    out, dropped = [], []
+    for a in spans:
+        key = tuple(a.get("agency") or ())
+        k = index.get(key)  # type: ignore[arg-type]
+        if k is None:
+            dropped.append(f"assignment of {a.get('role')} at {list(key)} dropped: no AGENCY span there any more")
             continue
-        try:
-            items.append((str(n), json.loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
-    return items
+        bound = a.get("deadline")
+        out.append({"agency": k, "role": a.get("role"),
+                    "deadline": bound if isinstance(bound, int) and 0 <= bound < n_deadlines else None})
+    return out, dropped
 
 
-def _from_label_studio(task: dict) -> tuple[str, list[tuple[int, int, str]], list[str], dict]:
-    data = task.get("data") or {}
-    text = data.get("text")
-    annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-    chosen = annotations[-1] if annotations else (task.get("predictions") or [{}])[-1]
-    spans, topics = [], []
-    for r in chosen.get("result") or []:
-        value = r.get("value") or {}
-        if r.get("type") == "labels":
-            for label in value.get("labels") or []:
-                spans.append((value.get("start"), value.get("end"), label))
-        elif r.get("type") == "choices":
-            topics.extend(value.get("choices") or [])
-    return text, spans, topics, data
+def build_record(item: Item, taxonomy) -> tuple[dict | None, list[str], list[str]]:
+    """An item → a corpus record, or the reasons it is refused. Text is stored as NFC, offsets
+    moved with it; each span's exported text must match the text at its offsets."""
+    problems: list[str] = []
+    notes: list[str] = []
+    raw = item.text
+    text, move = _nfc_offsets(raw)
+    entities, seen = [], set()
+    for k, s in enumerate(item.spans):
+        if not (isinstance(s.start, int) and isinstance(s.end, int)) or isinstance(s.start, bool):
+            problems.append(f"span {k} ({s.label}): offsets {[s.start, s.end]} are not integers")
+            continue
+        if not 0 <= s.start < s.end <= len(raw):
+            problems.append(f"span {k} ({s.label}): offsets [{s.start}, {s.end}) are not inside the text "
+                            f"(length {len(raw)})")
+            continue
+        if s.text is not None and raw[s.start:s.end] != s.text:
+            problems.append(f"span {k} ({s.label}): claims {s.text!r} but the text at [{s.start}, {s.end}) is "
+                            f"{raw[s.start:s.end]!r}; the offsets do not match the span")
+            continue
+        if not isinstance(s.label, str):
+            problems.append(f"span {k}: label {s.label!r} is not a string")
+            continue
+        key = (move(s.start), move(s.end), s.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        entities.append({"start": key[0], "end": key[1], "label": s.label, "text": text[key[0]:key[1]]})
+    if problems:
+        return None, problems, notes
+    entities.sort(key=lambda x: (x["start"], x["end"]))
+    meta = item.meta
+    deadlines = []
+    for d in meta.get("deadlines") or []:
+        if isinstance(d, dict) and isinstance(d.get("start"), int) and isinstance(d.get("end"), int):
+            s, e = move(d["start"]), move(d["end"])
+            deadlines.append({**d, "start": s, "end": e, "text": text[s:e]})
+    moved_spans = [dict(a, agency=[move(a["agency"][0]), move(a["agency"][1])])
+                   for a in meta.get("assignment_spans") or []
+                   if isinstance(a, dict) and isinstance(a.get("agency"), list) and len(a["agency"]) == 2]
+    assignments, dropped = _remap_assignments(moved_spans, entities, len(deadlines))
+    notes.extend(dropped)
+    rid = meta.get("record_id")
+    record = {
+        "id": str(rid) if rid not in (None, "") else "",
+        "province": meta.get("province") or "",
+        "date": meta.get("date") or "",
+        "kind": meta.get("kind") or ("directive" if "\n" in text.strip() else "headline"),
+        "subject": meta.get("subject") or "imported",
+        "text": text,
+        "headline": text.split("\n", 1)[0],
+        "topics": list(dict.fromkeys(item.topics)),
+        "entities": entities,
+        "source": meta.get("source"),
+        "split": "train",  # corrections train the next models; the authored dev and test splits stay the judges
+        "imported": "predicted" if item.predicted else "annotated",  # --weight-imported counts these
+    }
+    if meta.get("genre"):
+        record["genre"] = meta["genre"]
+    if deadlines or assignments or "deadlines" in meta:
+        record["deadlines"] = deadlines
+        record["assignments"] = assignments
+    if not record["id"]:
+        problems.append("no record_id in the task (export the tasks with `vnpolicy export`)")
+    problems.extend(check_record(record, taxonomy))
+    if not record["province"]:
+        problems.append("no province (set province in the task's data)")
+    return (None if problems else record), problems, notes
 
 
-def _from_doccano(item: dict) -> tuple[str, list[tuple[int, int, str]], list[str], dict]:
-    spans_raw = item.get("label", item.get("entities", []))
-    spans = []
-    for s in spans_raw:
-        if isinstance(s, dict):  # doccano's object form
-            spans.append((s.get("start_offset"), s.get("end_offset"), s.get("label")))
-        else:
-            spans.append(tuple(s))
-    topics = item.get("cats", item.get("categories", []))
-    return item.get("text"), spans, list(topics), item
-
-
-def import_tasks(path: Path, fmt: str, id_prefix: str | None = None) -> ImportResult:
-    """Corrected tasks → corpus records. Each record is validated like the corpus; a record that
-    fails is reported as ``file:item: reason`` and left out."""
+def read_export(path: Path, fmt: str, accept_predictions: bool = False) -> Parsed:
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
-    taxonomy = load_taxonomy()
-    result = ImportResult()
+    if fmt == "doccano" and Path(path).suffix == ".zip":
+        from .doccano import parse_zip
+
+        return parse_zip(str(path))
     try:
-        items = _items(Path(path), fmt, result.problems)
+        raw = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
-        result.problems.append(f"{path}: cannot read: {reason}")
-        return result
-    prefix = id_prefix or re.sub(r"\W+", "-", Path(path).stem).strip("-")
-    for where, item in items:
-        loc = f"{path}:{where}"
-        if not isinstance(item, dict):
-            result.problems.append(f"{loc}: not an object")
-            continue
-        text, spans, topics, meta = (_from_label_studio if fmt == "label-studio" else _from_doccano)(item)
-        if fmt == "label-studio" and not [a for a in item.get("annotations") or [] if not a.get("was_cancelled")]:
-            result.unannotated += 1
-        if not isinstance(text, str) or not text.strip():
-            result.problems.append(f"{loc}: no text")
-            continue
-        entities = []
-        bad = False
-        for s, e, label in spans:
-            if not (isinstance(s, int) and isinstance(e, int)):
-                result.problems.append(f"{loc}: span {[s, e, label]} has no integer offsets")
-                bad = True
+        return Parsed(problems=[f"{path}: cannot read: {exc}"])
+    if fmt == "label-studio":
+        from .label_studio import parse_export
+    else:
+        from .doccano import parse_export
+    return parse_export(str(path), raw, accept_predictions)
+
+
+def import_tasks(path: Path, fmt: str, accept_predictions: bool = False) -> ImportResult:
+    """Corrected tasks → corpus records. Every bad item is reported as ``file:item: reason``;
+    skipped and unannotated tasks are counted, not imported (``accept_predictions`` imports the
+    model's predictions of unannotated Label Studio tasks)."""
+    taxonomy = load_taxonomy()
+    parsed = read_export(path, fmt, accept_predictions)
+    result = ImportResult(problems=list(parsed.problems), skipped=parsed.skipped,
+                          unannotated=parsed.unannotated, notes=list(parsed.notes))
+    # Two annotators' rows of one task: the latest annotation wins.
+    by_task: dict[str, list[Item]] = {}
+    for item in parsed.items:
+        by_task.setdefault(item.task, []).append(item)
+    chosen: list[Item] = []
+    for task, items in by_task.items():
+        if len(items) > 1 and all(i.order for i in items):
+            items = sorted(items, key=lambda i: i.order)
+            result.notes.append(f"{items[-1].where}: task {task} has {len(items)} annotations; the latest "
+                                f"({items[-1].annotator or 'unknown annotator'}) is used")
+        elif len(items) > 1:  # no time to tell which is the latest (doccano): they must agree
+            versions = {(frozenset((s.start, s.end, s.label) for s in i.spans), frozenset(i.topics)) for i in items}
+            if len(versions) > 1:
+                who = ", ".join(f"{i.annotator or '?'} ({i.where})" for i in items)
+                result.problems.append(f"{items[0].where}: annotators disagree on this item: {who}; settle it in "
+                                       "the tool (one annotation, confirmed) and export again")
                 continue
-            entities.append({"start": s, "end": e, "label": label, "text": text[s:e] if 0 <= s < e <= len(text) else ""})
-        if bad:
+            result.notes.append(f"{items[-1].where}: {len(items)} annotators agree; imported once")
+        chosen.append(items[-1])
+    ids: dict[str, str] = {}
+    for item in chosen:
+        record, problems, notes = build_record(item, taxonomy)
+        result.notes.extend(f"{item.where}: {n}" for n in notes)
+        if record is None:
+            result.problems.extend(f"{item.where}: {p}" for p in problems)
             continue
-        entities.sort(key=lambda x: (x["start"], x["end"]))
-        record = {
-            "id": str(meta.get("id") or imported_record_id(prefix, where)),
-            "province": meta.get("province") or "",
-            "date": meta.get("date") or "",
-            "kind": "directive" if "\n" in text.strip() else "headline",
-            "subject": meta.get("subject") or "imported",
-            "text": text,
-            "headline": text.split("\n", 1)[0],
-            "topics": list(dict.fromkeys(topics)),
-            "entities": entities,
-            "source": meta.get("source"),
-            "split": "train",  # corrections train the next models; the fixed test split stays the judge
-        }
-        problems = list(check_record(record, taxonomy))
-        if not record["province"]:
-            problems.append("no province (set data.province in the task)")
-        if problems:
-            result.problems.extend(f"{loc}: {p}" for p in problems)
+        if record["id"] in ids:
+            result.problems.append(f"{item.where}: id {record['id']!r} is already used by {ids[record['id']]} "
+                                   "in this export")
             continue
+        ids[record["id"]] = item.where
+        result.predicted += item.predicted
+        if not item.predicted and item.meta.get("pre_annotation") == fingerprint(item.spans, item.topics):
+            result.untouched += 1
         result.records.append(record)
     return result

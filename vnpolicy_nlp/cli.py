@@ -22,6 +22,8 @@ from .pipeline import Pipeline, load
 from .reading import InputError, read_jsonl_records, read_text
 from .display import summary_table
 from .record import Directive
+from .taxonomy import entity_labels
+from .promotion import WEIGHT_IMPORTED
 
 EXAMPLES = """examples:
   vnpolicy tag week.txt                       one JSON object per directive
@@ -201,23 +203,62 @@ def cmd_corpus_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_gold(path: str) -> list[dict] | None:
+    """Validated gold records from the user's file, or None after saying why not."""
+    from .corpus import check_record, load_taxonomy, read_records
+
+    if not Path(path).exists():
+        _warn(f"{path}: no such file")
+        return None
+    problems: list[str] = []
+    loaded = read_records([path], problems)
+    taxonomy = load_taxonomy()
+    problems += [f"{r.where}: {m}" for r in loaded for m in check_record(r.data, taxonomy)]
+    if problems or not loaded:
+        for p in problems[:20]:
+            _warn(p)
+        _warn(f"{path}: not usable as gold: it needs corpus records (id, text, headline, topics, entities, …)"
+              if loaded or problems else f"{path}: no records")
+        return None
+    return [r.data for r in loaded]
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     import os
     import shutil
     import tempfile
-    from pathlib import Path
 
-    from .corpus import split_records
     from . import modelset
-    from .training import live_metrics, regressions, train_model_set
+    from .promotion import gate
+    from .training import train_model_set
 
     BUNDLED, HISTORY = modelset.BUNDLED, modelset.HISTORY
 
     if args.promote and args.out:
         _warn("--promote replaces the bundled set; it does not take --out")
         return 2
+    if not args.promote and not args.out:
+        _warn(f"where should the new set go? `--out DIR` writes it there; `--promote` replaces {BUNDLED} "
+              "only if it passes the gate (the bundled set is never overwritten otherwise)")
+        return 2
+    if args.judge and not args.promote:
+        _warn("--judge decides a promotion; use it with --promote (or `vnpolicy evaluate --gold`)")
+        return 2
+    judge = None
+    if args.judge:
+        from .promotion import leaked
+
+        judge = _load_gold(args.judge)
+        if judge is None:
+            return 2
+        seen = leaked(judge, args.corpus or None)
+        if seen:  # before minutes of training, not after
+            _warn(f"{args.judge}: {len(seen)} judge record(s) are also in the training corpus ({', '.join(seen[:5])}); "
+                  "a judge must be data the set never saw: keep your gold outside the corpus")
+            return 2
     if args.out:
-        result = train_model_set(args.corpus or None, Path(args.out), taxonomy_path=args.taxonomy)
+        result = train_model_set(args.corpus or None, Path(args.out), taxonomy_path=args.taxonomy,
+                                 weight_imported=args.weight_imported)
         _print_training(result)
         return 0
     if BUNDLED == modelset.PACKAGED:
@@ -227,16 +268,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     modelset.clean_leftovers(BUNDLED.parent)
     candidate = Path(tempfile.mkdtemp(prefix=f".candidate-{os.getpid()}-", dir=BUNDLED.parent)) / "set"
     try:
-        result = train_model_set(args.corpus or None, candidate, taxonomy_path=args.taxonomy)
+        result = train_model_set(args.corpus or None, candidate, taxonomy_path=args.taxonomy,
+                                 weight_imported=args.weight_imported)
         _print_training(result)
-        if args.promote and (BUNDLED / "manifest.json").exists():
-            test = split_records(args.corpus or None)["test"]
-            new, old = live_metrics(candidate, test), live_metrics(BUNDLED, test)
-            print(format_table([[k, f"{old[k]:.3f}", f"{new[k]:.3f}", f"{new[k] - old[k]:+.3f}"] for k in new],
-                               ["metric (test split)", "current", "new", "change"]))
-            fallen = regressions(new, old)
-            if fallen and not args.accept_regression:
-                _warn(f"not promoted: {', '.join(fallen)} fell by more than one point "
+        if (BUNDLED / "manifest.json").exists():
+            verdict = gate(candidate, BUNDLED, args.corpus or None, judge=judge, judge_name=args.judge)
+            print(verdict.table)
+            if verdict.refusal:
+                _warn(verdict.refusal)
+                return 2
+            if verdict.fallen and not args.accept_regression:
+                _warn(f"not promoted: {', '.join(verdict.fallen)} fell by more than one point on {verdict.judged_on} "
                       "(rerun with --accept-regression to promote anyway)")
                 return 1
         kept = modelset.archive(BUNDLED, HISTORY)
@@ -255,35 +297,21 @@ def _print_training(result) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from . import modelset
-    from .corpus import read_records, split_records
+    from .corpus import split_records
     from .training import live_metrics
 
     BUNDLED = modelset.BUNDLED
 
     if args.gold:
-        from .corpus import check_record, load_taxonomy
-
-        if not Path(args.gold).exists():
-            _warn(f"{args.gold}: no such file or folder")
+        records = _load_gold(args.gold)
+        if records is None:
             return 2
-        problems: list[str] = []
-        loaded = read_records([args.gold], problems)
-        taxonomy = load_taxonomy()
-        problems += [f"{r.where}: {m}" for r in loaded for m in check_record(r.data, taxonomy)]
-        if problems or not loaded:
-            for p in problems[:20]:
-                _warn(p)
-            _warn(f"{args.gold}: not usable as gold: it needs corpus records (id, text, headline, topics, entities, …)"
-                  if loaded or problems else f"{args.gold}: no records")
-            return 2
-        records = [r.data for r in loaded]
     else:
         records = split_records()["test"]
     where = args.gold or "the corpus test split"
-    mine = live_metrics(Path(args.model) if args.model else BUNDLED, records)
+    model = Path(args.model) if args.model else BUNDLED
+    mine = live_metrics(model, records)
     other = live_metrics(Path(args.against), records) if args.against else None
     name = args.model or "bundled"
     support = _support(records)
@@ -303,6 +331,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                            ["metric", args.against, name, "change", "support"]))
     if unsupported:
         print(f"{NO_SCORE} no gold example of that label in these records, so no score")
+    if args.gold:
+        from .promotion import gold_report
+
+        print(f"\n{name} per label on {where}, 95 % bootstrap intervals over records:")
+        print(format_table(gold_report(Path(args.model) if args.model else BUNDLED, records),
+                           ["kind", "label", "support", "F1", "95 % interval"]))
     return 0
 
 
@@ -365,36 +399,55 @@ def cmd_export(args: argparse.Namespace) -> int:
         _warn(f"nothing to export from {args.path}; {args.out} not written")
         return 1
     n = export_tasks(directives, args.to, Path(args.out))
-    print(f"{n} tasks written to {args.out}" + (f" (labelling config: {Path(args.out).stem}.label_config.xml)"
-                                                if args.to == "label-studio" else ""))
+    stem = Path(args.out).stem
+    print(f"{n} tasks written to {args.out}" + (f" (labelling config: {stem}.label_config.xml)"
+                                                if args.to == "label-studio" else
+                                                f" (for an 'Intent Detection and Slot Filling' project; label "
+                                                f"types: {stem}.span_types.json, {stem}.category_types.json)"))
     return 1 if errors else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import os
-    from pathlib import Path
-
+    """Corrected tasks into the corpus: all or nothing, every bad item named, every change said."""
     from .annotation import import_tasks
+    from .corpus import CORPUS_DIR
+    from .corpus_update import apply_plan, plan_import
 
-    if not Path(args.path).is_file():
-        _warn(f"{args.path}: " + ("is a folder, not a file" if Path(args.path).is_dir() else "no such file or folder"))
+    if not Path(args.path).exists():
+        _warn(f"{args.path}: no such file")
         return 2
-    result = import_tasks(Path(args.path), args.fmt)
-    for p in result.problems:
-        _warn(p)
-    if result.records:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8")
-        os.replace(tmp, out)
+    result = import_tasks(Path(args.path), args.fmt, accept_predictions=args.accept_predictions)
+    mode = "append" if args.append else "replace" if args.replace else None
+    corpus = [Path(p) for p in args.corpus] if args.corpus is not None else [CORPUS_DIR / "directives"]
+    plan = plan_import(result.records, Path(args.out), mode, corpus) if result.records else None
+    problems = result.problems + (plan.problems if plan else [])
+    for p in problems:
+        print(p, file=sys.stderr)
+    for note in result.notes:
+        _warn(note)
+    if result.skipped:
+        _warn(f"{result.skipped} skipped task(s) left out")
     if result.unannotated:
-        _warn(f"{result.unannotated} task(s) had no annotation: their model predictions were imported as they are")
-    if result.records:
-        print(f"{len(result.records)} records written to {args.out}; {len(result.problems)} problem(s)")
-    else:
-        print(f"no valid record, so {args.out} was not written; {len(result.problems)} problem(s)")
-    return 1 if result.problems else 0
+        _warn(f"{result.unannotated} task(s) had no annotation and were left out"
+              + ("" if args.accept_predictions else " (--accept-predictions imports the model's predictions)"))
+    if result.untouched:
+        _warn(f"{result.untouched} record(s) are exactly the model's pre-annotation: confirmed as they were, or "
+              "never opened? (in doccano, export with 'Export only approved documents')")
+    if result.predicted:
+        _warn(f"{result.predicted} task(s) imported from the model's predictions (--accept-predictions)")
+    if problems:
+        print(f"nothing written: {len(problems)} problem(s); fix them and import again", file=sys.stderr)
+        return 1
+    if plan is None:
+        print(f"no annotated task in {args.path}; nothing written")
+        return 0
+    apply_plan(plan)
+    for line in plan.changes:
+        print(f"replaced {line}")
+    if plan.unchanged:
+        print(f"{len(plan.unchanged)} corpus record(s) confirmed unchanged")
+    print(f"{len(plan.added)} new record(s) written to {args.out}; {len(plan.changes)} corpus record(s) corrected")
+    return 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -474,8 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
     tag.set_defaults(func=cmd_tag)
 
     train = _command(sub, "train", "train every model from the corpus and write a model set",
-                     "vnpolicy train                     rebuild the bundled set (the old one is kept)",
-                     "vnpolicy train --promote           replace it only if no headline metric falls",
+                     "vnpolicy train --promote           replace the bundled set only if nothing falls on dev",
+                     "vnpolicy train --promote --judge ~/gold/week-1-8.jsonl   judge on your own gold",
                      "vnpolicy train --out /tmp/my-set   write a new set elsewhere")
     train.add_argument("--corpus", nargs="*", metavar="DIR", help="corpus files or folders (default: corpora/)")
     train.add_argument("--out", default=None, metavar="DIR", help="write the set here instead of replacing the bundled one")
@@ -483,6 +536,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--promote", action="store_true",
                        help="replace the bundled set only if no headline metric falls by more than one point")
     train.add_argument("--accept-regression", action="store_true", help="with --promote: promote even so")
+    train.add_argument("--judge", default=None, metavar="GOLD.jsonl",
+                       help="with --promote: decide on your own gold records (kept outside the repository) "
+                            "instead of the corpus dev and unseen-name splits")
+    train.add_argument("--weight-imported", type=int, default=WEIGHT_IMPORTED, metavar="N",
+                       help=f"count each imported correction N times in training (default {WEIGHT_IMPORTED})")
     train.set_defaults(func=cmd_train)
 
     evaluate = _command(sub, "evaluate", "score a model set, or two side by side", "vnpolicy evaluate",
@@ -514,11 +572,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp = _command(sub, "import", "corrected annotations back into corpus records",
                    "vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl",
                    "vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl")
-    imp.add_argument("path", metavar="FILE", help="the annotation tool's export (Label Studio JSON, doccano JSONL)")
-    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"],
-                     help="the tool that wrote FILE")
-    imp.add_argument("--out", required=True, metavar="FILE",
-                     help="corpus records to write, e.g. corpora/directives/week32.jsonl (replaced if it exists)")
+    imp.add_argument("path", metavar="FILE")
+    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"])
+    imp.add_argument("--out", required=True, metavar="FILE", help="new records go here (corrections of corpus "
+                     "records replace them, by id, in the file that holds them)")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--append", action="store_true", help="--out exists: add to it, replacing records by id")
+    how.add_argument("--replace", action="store_true", help="--out exists: overwrite it")
+    imp.add_argument("--accept-predictions", action="store_true",
+                     help="import tasks nobody annotated with the model's predictions as gold (off by default)")
+    imp.add_argument("--corpus", nargs="*", default=None, metavar="PATH",
+                     help="corpus files or folders whose ids a correction replaces (default: corpora/directives)")
     imp.set_defaults(func=cmd_import)
 
     suggest = _command(sub, "suggest", "the directives most worth annotating next", "vnpolicy suggest new-week/ --n 20")

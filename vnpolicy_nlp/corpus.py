@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -218,7 +219,9 @@ def validate(paths: Iterable[Path | str] | None = None, taxonomy: Taxonomy | Non
 
 # ------------------------------------------------------------------ near-duplicates
 def _shingles(text: str, n: int = 4) -> set[int]:
-    words = re.findall(r"\w+", text.lower())
+    # NFC first: in decomposed text (NFD) the tone marks split every word, and an exact copy of a
+    # record would share no 4-gram with it.
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
     if len(words) < n:
         return {hash(" ".join(words))}
     return {hash(" ".join(words[i:i + n])) for i in range(len(words) - n + 1)}

@@ -279,12 +279,24 @@ class TrainingResult:
     seconds: float
 
 
+from .promotion import WEIGHT_IMPORTED  # noqa: E402  (the default of --weight-imported)
+
+
+def weighted(train: list[dict], weight: int) -> list[dict]:
+    """``train`` with each imported record (``imported`` key, written by ``vnpolicy import``)
+    repeated ``weight`` times in all: real corrections outweigh authored records."""
+    if weight < 1:
+        raise ValueError(f"--weight-imported must be at least 1, got {weight}")
+    extra = [r for r in train if r.get("imported")] * (weight - 1)
+    return train + extra
+
+
 def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
-                    taxonomy_path: Path | None = None) -> TrainingResult:
+                    taxonomy_path: Path | None = None, weight_imported: int = WEIGHT_IMPORTED) -> TrainingResult:
     """Train entities and topics on the training split, score on test, write the set at ``out``.
 
     Topic labels come from the taxonomy file, so a new topic there (and on some records) is
-    trained and predicted with no code change."""
+    trained and predicted with no code change. Imported records weigh ``weight_imported``."""
     from .modelset import check_target
 
     check_target(Path(out))  # before minutes of training, not after
@@ -297,9 +309,12 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     held = held_out_names(read_records(corpus))
     _log(f"unseen-name split: {len(unseen)} records naming {len(held)} held-out agency and place forms")
     _log("training the entity tagger (CRF over syllables, with augmented copies) …")
-    tagger = train_entities(train, progress=sys.stderr.isatty(), exclude=held)
+    fit_on = weighted(train, weight_imported)
+    if len(fit_on) > len(train):
+        _log(f"{(len(fit_on) - len(train)) // max(1, weight_imported - 1)} imported records weigh {weight_imported}")
+    tagger = train_entities(fit_on, progress=sys.stderr.isatty(), exclude=held)
     _log(f"  done in {time.perf_counter() - t0:.0f} s; training the topic classifier …")
-    topics = train_topics(train, dev, taxonomy.topics)
+    topics = train_topics(fit_on, dev, taxonomy.topics)
     _log("scoring on the test split …")
     test_dir = [r for r in test if r["kind"] == "directive"]
     seen = training_names(train)
@@ -320,7 +335,8 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
         "entity_params": {"gazetteer_features": tagger.crf.gazetteers, "c1": tagger.crf.c1, "c2": tagger.crf.c2,
                           "max_iterations": tagger.crf.max_iterations},
         "data": {"train_hash": data_hash(train), "corpus_hash": data_hash(train + dev + test),
-                 "sizes": {"train": len(train), "dev": len(dev), "test": len(test), "unseen": len(unseen)}},
+                 "sizes": {"train": len(train), "dev": len(dev), "test": len(test), "unseen": len(unseen)},
+                 "weight_imported": weight_imported},
         "versions": versions(),
         "metrics": metrics,
     }
