@@ -5,6 +5,7 @@ RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 LOG     := $(VENV)/install.log
 EXAMPLE := corpora/pages/example.txt
+TEST_EXTRAS := .[test,dask]
 
 .PHONY: run test install train bench wheel clean test-servers record-fixtures servers
 
@@ -23,7 +24,7 @@ $(RUN_STAMP): pyproject.toml constraints.txt setup.py
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml constraints.txt setup.py
-	$(call pip_install,.[test,dask])
+	$(call pip_install,$(TEST_EXTRAS))
 	@touch $@ $(RUN_STAMP)
 
 install: $(TEST_STAMP)

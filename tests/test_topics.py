@@ -37,10 +37,10 @@ def test_scores_are_probabilities_and_calibration_is_reported(classifier):
     assert pred.topics == ["health"]
 
 
-def test_thresholds_come_from_dev_not_test(classifier):
+def test_the_manifest_records_the_thresholds_and_the_split_sizes(classifier):
     manifest = read_manifest(BUNDLED)
     assert manifest["topic_thresholds"] == classifier.thresholds
-    assert set(manifest["data"]["sizes"]) == {"train", "dev", "test"}
+    assert set(manifest["data"]["sizes"]) == {"train", "dev", "test", "unseen"}
 
 
 def test_explain_names_terms_of_the_text(nlp):

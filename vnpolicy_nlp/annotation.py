@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import check_record, load_taxonomy
-from .ids import imported_record_id
 from .record import Directive
 
 __all__ = ["export_tasks", "import_tasks", "ImportResult", "Item", "Span", "ExportItem", "FORMATS",

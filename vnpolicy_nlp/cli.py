@@ -19,10 +19,9 @@ from .batch import BatchError
 from .evaluation import format_table
 from .modelset import ModelSetError
 from .pipeline import Pipeline, load
-from .reading import InputError, read_jsonl_records, read_text
+from .reading import InputError, read_jsonl_records
 from .display import summary_table
 from .record import Directive
-from .taxonomy import entity_labels
 from .promotion import WEIGHT_IMPORTED
 
 EXAMPLES = """examples:
@@ -572,8 +571,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = _command(sub, "import", "corrected annotations back into corpus records",
                    "vnpolicy import export.json --from label-studio --out corpora/directives/week32.jsonl",
                    "vnpolicy import admin.jsonl --from doccano --out corpora/directives/week32.jsonl")
-    imp.add_argument("path", metavar="FILE")
-    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"])
+    imp.add_argument("path", metavar="FILE", help="the annotation tool's export (Label Studio JSON, JSON-MIN or "
+                     "snapshot; doccano JSONL or zip)")
+    imp.add_argument("--from", dest="fmt", required=True, choices=["label-studio", "doccano"],
+                     help="the tool that wrote FILE")
     imp.add_argument("--out", required=True, metavar="FILE", help="new records go here (corrections of corpus "
                      "records replace them, by id, in the file that holds them)")
     how = imp.add_mutually_exclusive_group()

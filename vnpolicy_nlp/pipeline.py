@@ -101,7 +101,6 @@ class Pipeline:
         norm_hints = {norm.to_normalized(h) for h in hints or ()}
         key = page_key(page)
         ids: list[str] = []
-        parts: list[_Part] = []
         pending: list[tuple[_Part, object, int | None]] = []  # part, bulletin info, duplicate's index
         for split in split_pages(norm.text, norm_hints):
             ctx = context

@@ -87,7 +87,7 @@ def gold_report(model_dir: Path, records: list[dict], n: int = 1000) -> list[lis
     gold_e = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
     pred_e = [predict_entity_spans(tagger, r["text"]) for r in records]
     gold_t = [set(r["topics"]) for r in records]
-    pred_t = [set(p.topics) for p in topics.predict([r["text"] for r in records])]
+    pred_t = [set(p.topics) for p in topics.predict_topics([r["text"] for r in records])]
     rows = []
 
     def row(kind: str, label: str, g: list[set], p: list[set]) -> None:

@@ -9,7 +9,6 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 __all__ = ["InputError", "decode", "read_text", "read_page", "Page", "read_jsonl_records", "JsonlRecord",
            "guess_legacy_encoding", "MAX_PAGE_BYTES"]

@@ -68,7 +68,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                              rf"(?:\s+và\s+{_CLOCK})?|{_WEEKDAY}))+(?:\s+{_EVERY}|(?<=quý))", re.I)),
     ("day", re.compile(rf"\b{_LIMIT}\s+(?:{_HOUR})?{_DAY}(?!\d)", re.I)),
     ("day", re.compile(rf"\bđến\s+hết\s+(?:ngày\s+)?{_DAY}(?!\d)", re.I)),
-    ("day", re.compile(rf"\btrong\s+(?:ngày\s+)(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})" + _YEAR.format("y") + r"(?!\d)", re.I)),
+    ("day", re.compile(r"\btrong\s+(?:ngày\s+)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})" + _YEAR.format("y") + r"(?!\d)", re.I)),
     ("month", re.compile(rf"\b(?:{_LIMIT}|trong)\s+(?:tháng\s+)(?P<m>\d{{1,2}})" + _YEAR.format("y") + r"(?![\d/])", re.I)),
     ("quarter", re.compile(rf"\b(?:{_LIMIT}|trong)\s+quý\s+(?P<q>IV|III|II|I|[1-4])\b" + _YEAR.format("y"), re.I)),
     ("half", re.compile(r"\btrong\s+6\s+tháng\s+(?P<h>đầu|cuối)\s+năm" + r"(?:\s+(?P<y>(?:19|20)\d\d))?", re.I)),

@@ -379,8 +379,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def from_files(cls, files: dict[str, bytes]) -> "TopicClassifier":
         """Rebuild a fitted classifier from :meth:`to_files` bytes. Reads JSON and arrays only:
         ``allow_pickle=False``, so nothing in the files can run."""
-        from sklearn.calibration import CalibratedClassifierCV, _CalibratedClassifier, _SigmoidCalibration
-        from sklearn.frozen import FrozenEstimator
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
         from sklearn.preprocessing import LabelBinarizer

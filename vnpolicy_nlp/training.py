@@ -214,15 +214,18 @@ def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], by
     from .corpus import genre_of
 
     texts, ys = topic_training_texts(train)
-    folds = sorted({GENRE_FOLDS.get(genre_of(r), genre_of(r)) for r in train})
-    if not by_genre or len(folds) < 2:
+    fold_of = {id(r): GENRE_FOLDS.get(genre_of(r), genre_of(r)) for r in train}
+    folds = sorted(set(fold_of.values()))
+    # every fold's model needs directives with a body to learn from (one-liners alone have none)
+    trainable = all(any(r["kind"] == "directive" and fold_of[id(r)] != fold for r in train) for fold in folds)
+    if not by_genre or len(folds) < 2 or not trainable:
         return TopicClassifier(tuple(labels), **params).fit(texts, ys, X_calib=[r["text"] for r in dev],
                                                             y_calib=[r["topics"] for r in dev])
     clf = TopicClassifier(tuple(labels), **params).fit(texts, ys)
     D = np.zeros((len(train), len(clf.classes_)))
     for fold in folds:
-        inside = [r for r in train if GENRE_FOLDS.get(genre_of(r), genre_of(r)) != fold]
-        held = [i for i, r in enumerate(train) if GENRE_FOLDS.get(genre_of(r), genre_of(r)) == fold]
+        inside = [r for r in train if fold_of[id(r)] != fold]
+        held = [i for i, r in enumerate(train) if fold_of[id(r)] == fold]
         model = TopicClassifier(tuple(labels), **params).fit(*topic_training_texts(inside))
         D[held] = model.decision_matrix([train[i]["text"] for i in held])
     return clf.calibrate_from_decisions(D, [r["topics"] for r in train])

@@ -2,13 +2,12 @@
 administrative unit and codes. Read from the words around the span and from the gazetteers."""
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
-from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, UNIT_WORDS, foreign_places, place_names,
+from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, UNIT_WORDS, bodies, foreign_places, place_names,
                        alternation, state_apparatus, unit_words)
-from .gazetteer import DATA, AdminUnit, title_index, units_by_name, _key
+from .gazetteer import AdminUnit, title_index, units_by_name, _key
 
 __all__ = ["agency_attrs", "official_attrs", "location_attrs", "assign_roles"]
 
@@ -52,7 +51,7 @@ def agency_attrs(surface: str) -> dict:
 
 @lru_cache(maxsize=1)
 def _successors() -> tuple[dict[str, str], dict[str, str]]:
-    data = json.loads((DATA / "bodies.json").read_text(encoding="utf-8"))["successors"]
+    data = bodies()["successors"]
     return data["map"], data["effective"]
 
 
