@@ -207,3 +207,11 @@ def test_page_context_takes_the_province_from_the_title(nlp):
     page = VI.replace("của UBND tỉnh", "của UBND tỉnh Cao Bằng")
     (rec,) = nlp.tag_bulletin(page)
     assert rec.context == Context("Cao Bằng", "2023-08-13", "2023-08-07", "2023-08-13")
+
+
+def test_each_page_of_a_file_has_its_own_province(nlp):
+    one = VI.replace("của UBND tỉnh", "của UBND tỉnh Cao Bằng")
+    two = VI.replace("của UBND tỉnh", "của UBND tỉnh Lạng Sơn").replace("7/8", "14/8").replace("13/8", "20/8")
+    first, second = nlp.tag_bulletin(one + "\n\n" + two)
+    assert (first.context.province, second.context.province) == ("Cao Bằng", "Lạng Sơn")
+    assert second.context.week_start == "2023-08-14"

@@ -104,10 +104,13 @@ class Pipeline:
         pending: list[tuple[_Part, object, int | None]] = []  # part, bulletin info, duplicate's index
         for split in split_pages(norm.text, norm_hints):
             ctx = context
-            if ctx is None:
+            if ctx is None:  # this page's own: its title, the chrome just before it, the places it names
                 info = split.bulletin
-                ctx = page_context(norm.text, info.title if info else None, info.week_start if info else None,
-                                   info.week_end if info else None, chrome=norm.text[:2000])
+                first = split.directives[0].start if split.directives else 0
+                last = split.directives[-1].end if split.directives else len(norm.text)
+                ctx = page_context(norm.text[first:last], info.title if info else None,
+                                   info.week_start if info else None, info.week_end if info else None,
+                                   chrome=norm.text[max(0, first - 2000):first])
             first = len(ids)
             for span in split.directives:
                 i = len(ids)
