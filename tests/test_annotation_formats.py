@@ -327,7 +327,9 @@ def test_a_malformed_export_names_file_item_and_reason_and_writes_nothing(tmp_pa
 def test_a_written_set_is_readable_by_other_users(tmp_path):
     old = os.umask(0o022)
     try:
-        modelset.write_model_set(tmp_path / "set", {"x": {"a": 1}}, {"created": "now"}, "card")
+        from vnpolicy_nlp.structure import StructureComponent
+
+        modelset.write_model_set(tmp_path / "set", [StructureComponent()], {"created": "now"}, "card")
     finally:
         os.umask(old)
     assert (tmp_path / "set").stat().st_mode & 0o777 == 0o755

@@ -148,7 +148,7 @@ def test_the_run_pins_its_model_set_and_a_resume_with_another_is_refused(archive
     first = tmp_path / "out"
     vp.batch.run([str(pages)], first, workers=1, shard_size=1, progress=False)
     (first / "shard-00001.jsonl").unlink()  # as if the run had stopped before its last shard
-    (first / "manifest.json").unlink()
+    (first / "_manifest.json").unlink()
     with pytest.raises(BatchError, match=r"was started with model set [0-9a-f]{12}….*would use model set"):
         vp.batch.run([str(pages)], first, workers=1, shard_size=1, model=str(other), progress=False)
     resumed = vp.batch.run([str(pages)], first, workers=1, shard_size=1, progress=False)

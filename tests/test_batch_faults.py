@@ -54,10 +54,10 @@ def test_a_full_disk_stops_the_run_with_one_line_and_a_rerun_completes(small_arc
     assert first.returncode == 2, first.stderr
     lines = first.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot write" in lines[0] and "rerun" in lines[0] and "Traceback" not in first.stderr
-    assert not (out / "manifest.json").exists()
+    assert not (out / "_manifest.json").exists()
     second = _cli(["batch", str(small_archive), "--out", str(out), "--workers", "1", "--shard-size", "1", "--quiet"])
     assert second.returncode == 1, second.stderr  # one page without directives is listed
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     assert manifest["complete"] and manifest["summary"]["shards"] == 6
     assert manifest["summary"]["directives"] > 100
 
@@ -138,7 +138,7 @@ def test_a_page_too_large_is_listed_and_the_run_goes_on(small_archive, tmp_path,
 
 def test_the_manifest_reports_reliability_per_province_and_year(small_archive, tmp_path):
     vp.batch.run([str(small_archive)], tmp_path / "out", workers=1, progress=False)
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text(encoding="utf-8"))
     rows = manifest["reliability"]
     assert sum(r["pages"] for r in rows) == 5
     assert sum(r["pages_without_directive"] for r in rows) == 1

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vnpolicy_nlp.pipeline import WINDOW, _windows
+from vnpolicy_nlp.entities.component import WINDOW, windows as _windows
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = (ROOT / "corpora" / "pages" / "example.txt").read_text(encoding="utf-8")

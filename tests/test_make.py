@@ -25,7 +25,7 @@ def test_make_run_installs_the_library_without_the_test_extras(tmp_path):
 
 def test_make_test_installs_the_test_extras(tmp_path):
     plan = _plan("test", tmp_path / "venv")
-    assert "-e '.[test]'" in plan and "pytest" in plan
+    assert "-e '.[test,dask]'" in plan and "-c constraints.txt" in plan and "pytest" in plan
 
 
 def test_make_run_prints_a_summary_that_fits_a_terminal():

@@ -48,7 +48,7 @@ class _Boom:
 def test_the_bundled_set_holds_no_pickle():
     manifest = json.loads((BUNDLED / "manifest.json").read_text())
     assert manifest["format"] == modelset.FORMAT
-    assert [c["name"] for c in manifest["components"]] == ["entities", "topics"]
+    assert [c["name"] for c in manifest["components"]] == ["entities", "topics", "structure"]
     for p in BUNDLED.iterdir():
         data = p.read_bytes()
         assert not (data[:1] == b"\x80" and 2 <= data[1] <= 5), f"{p.name} is a pickle"
@@ -275,7 +275,7 @@ def test_a_new_component_is_added_by_registering_it(tmp_path, monkeypatch):
     nlp = load()
     out = write_model_set(tmp_path / "set", [*nlp.components, LengthComponent("chars")], {"created": "now"}, "card")
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [c["name"] for c in manifest["components"]] == ["entities", "topics", "length"]
+    assert [c["name"] for c in manifest["components"]] == ["entities", "topics", "structure", "length"]
     rec = load(out)("Tuyển dụng công chức năm 2025")
     assert rec.to_dict()["length"] == {"value": 29, "unit": "chars"} and rec.topics == ["recruitment"]
     monkeypatch.delitem(COMPONENTS, "length")

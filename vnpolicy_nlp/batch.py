@@ -477,8 +477,8 @@ def run(inputs: list[str], out: str | Path, *, format: str = "jsonl", workers: i
         raise BatchError("no input to tag: " + ("; ".join(f"{m['path']}: {m['reason']}" for m in missing)
                                                  or "no *.txt or *.jsonl file in " + ", ".join(inputs)))
     with _Lock(out):
-        for stale in [*out.glob("*.tmp-*"), *out.glob(".*.tmp-*")]:
-            stale.unlink()
+        for stale in set(out.glob("*.tmp-*")) | set(out.glob(".*.tmp-*")):  # pathlib's * also matches dot-names
+            stale.unlink(missing_ok=True)
         _migrate_side_files(out)
         plan = {"settings": {"format": format, "model": model, "input": input_kind, "shard_size": shard_size},
                 "model_set": {"sha256": identity["sha256"], "path": identity["path"]},
