@@ -216,9 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         if not recs:
             continue
         m = evaluate_structure(tagger, recs)
-        rows.append([genre, m["records"], f"{m['deadline_spans']['f1']:.3f}", m["deadline_spans"]["support"],
+        spans, triples = m["deadline_spans"], m["assignment_triples"]
+        rows.append([genre, m["records"], f"{spans['f1']:.3f}" if spans["support"] else "–", spans["support"],
                      "–" if m["deadline_dates"]["accuracy"] is None else f"{m['deadline_dates']['accuracy']:.3f}",
-                     f"{m['assignment_triples']['f1']:.3f}", m["assignment_triples"]["support"]])
+                     f"{triples['f1']:.3f}" if triples["support"] else "–", triples["support"]])
     print(format_table(rows, ["genre", "records", "deadline span F1", "n", "date accuracy (matched)",
                               "triple F1", "n"]))
     print(f"\n({time.perf_counter() - t0:.0f} s)")
