@@ -122,11 +122,14 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
     carries along a list ("phối hợp với Sở Y tế, Sở Tài chính và UBND các huyện"), and so does an
     addressee list ("Kính gửi: Sở Y tế; Công an tỉnh; UBND các huyện")."""
     previous_role, previous_end = None, None
+    previous_opens = False  # the previous agency opens a clause, alone or as the start of a list
     done: list[tuple[int, int, dict]] = []
     for s, e, attrs in agencies:
         before = text[max(0, s - _WINDOW):s]
         after = text[e:e + _WINDOW]
         role = None
+        glued = previous_end is not None and bool(_LIST_GLUE.match(text[previous_end:s]))
+        opens = bool(_CLAUSE_START.search(before)) or (glued and previous_opens)
         line_before = before.rsplit("\n", 1)[-1]
         if _LEAD_AFTER.match(after):
             role = "lead"
@@ -149,10 +152,10 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
         elif (not line_before.strip() and (after.startswith("\n") or re.match(r"^\s*Số\s*:", after))
               and text[s:e].isupper()):
             role = "issuer"  # the issuing body's header of a decision or dispatch
-        elif _CLAUSE_START.search(before) and _COORD_AFTER.match(after):
+        elif opens and _COORD_AFTER.match(after):
             role = "coordinate"
-        elif _CLAUSE_START.search(before) and _TASK_VERB.match(after) and not _NOT_TASK.match(after):
-            role = "lead"
+        elif opens and _TASK_VERB.match(after) and not _NOT_TASK.match(after):
+            role = "lead"  # "UBND xã A và UBND xã B di dời …": the list that opens the clause shares the task
         if role:
             attrs["role"] = role
             if role in ("lead", "coordinate") and previous_end is not None:
@@ -162,7 +165,7 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
                     done[k][2]["role"] = role
                     k -= 1
         done.append((s, e, attrs))
-        previous_role, previous_end = role, e
+        previous_role, previous_end, previous_opens = role, e, opens
     _one_role_per_body(text, done)
 
 
