@@ -10,6 +10,7 @@ records into the corpus, replacing by id, is :mod:`.corpus_update`.
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +19,24 @@ from typing import Any
 
 from .corpus import check_record, load_taxonomy
 from .record import Directive
+
+
+class BadItem(ValueError):
+    """One item of a tool's export has the wrong shape; the message says how."""
+
+
+def type_name(x: Any) -> str:
+    """What a JSON value is, for messages ("got a string")."""
+    return {type(None): "null", str: "a string", dict: "an object", list: "a list", int: "a number",
+            float: "a number", bool: "true/false"}.get(type(x), type(x).__name__)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name and rename it: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 __all__ = ["export_tasks", "import_tasks", "ImportResult", "Item", "Span", "ExportItem", "FORMATS",
            "label_studio_config"]

@@ -10,11 +10,10 @@ which project to create.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from .annotation import ExportItem, Item, Parsed, Span
+from .annotation import BadItem, ExportItem, Item, Parsed, Span, type_name, write_atomically
 from .taxonomy import entity_labels
 
 __all__ = ["write_tasks", "parse_export", "PROJECT_TYPE"]
@@ -40,25 +39,9 @@ def write_tasks(items: list[ExportItem], out: Path, model_version: str) -> None:
     from .corpus import load_taxonomy
 
     spans, cats = label_sets(load_taxonomy().topics)
-    _atomic_write(out.with_name(out.stem + ".span_types.json"), json.dumps(spans, ensure_ascii=False, indent=1))
-    _atomic_write(out.with_name(out.stem + ".category_types.json"), json.dumps(cats, ensure_ascii=False, indent=1))
-    _atomic_write(out, "".join(json.dumps(line(i), ensure_ascii=False) + "\n" for i in items))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-class Bad(ValueError):
-    pass
-
-
-def _type(x: Any) -> str:
-    return {type(None): "null", str: "a string", dict: "an object", list: "a list", int: "a number",
-            float: "a number", bool: "true/false"}.get(type(x), type(x).__name__)
+    write_atomically(out.with_name(out.stem + ".span_types.json"), json.dumps(spans, ensure_ascii=False, indent=1))
+    write_atomically(out.with_name(out.stem + ".category_types.json"), json.dumps(cats, ensure_ascii=False, indent=1))
+    write_atomically(out, "".join(json.dumps(line(i), ensure_ascii=False) + "\n" for i in items))
 
 
 def _span(k: int, s: Any) -> Span:
@@ -66,39 +49,39 @@ def _span(k: int, s: Any) -> Span:
         start, end, label = s.get("start_offset"), s.get("end_offset"), s.get("label")
     elif isinstance(s, list):
         if len(s) != 3:
-            raise Bad(f"span {k}: {s!r} has {len(s)} part(s); a span is [start, end, LABEL]")
+            raise BadItem(f"span {k}: {s!r} has {len(s)} part(s); a span is [start, end, LABEL]")
         start, end, label = s
     else:
-        raise Bad(f"span {k}: {s!r} is {_type(s)}; a span is [start, end, LABEL]")
+        raise BadItem(f"span {k}: {s!r} is {type_name(s)}; a span is [start, end, LABEL]")
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
-        raise Bad(f"span {k}: start and end must be integers, got {start!r} and {end!r}")
+        raise BadItem(f"span {k}: start and end must be integers, got {start!r} and {end!r}")
     if not isinstance(label, str):
-        raise Bad(f"span {k}: label {label!r} is not a string")
+        raise BadItem(f"span {k}: label {label!r} is not a string")
     return Span(start, end, label)
 
 
 def _from_line(where: str, item: Any) -> Item:
     if not isinstance(item, dict):
-        raise Bad(f"a line must be a JSON object, got {_type(item)}")
+        raise BadItem(f"a line must be a JSON object, got {type_name(item)}")
     text = item.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise Bad("no 'text'")
+        raise BadItem("no 'text'")
     if "entities" not in item:
         if isinstance(item.get("label"), list) and all(isinstance(x, str) for x in item["label"]) and item["label"]:
-            raise Bad("a Text Classification export has topics but no spans; annotate in an "
+            raise BadItem("a Text Classification export has topics but no spans; annotate in an "
                       "'Intent Detection and Slot Filling' project (see the README)")
         if "label" in item:
-            raise Bad("a Sequence Labeling export: its topics ('cats') could not be edited there, so they are "
+            raise BadItem("a Sequence Labeling export: its topics ('cats') could not be edited there, so they are "
                       "the model's, not the annotator's; annotate in an 'Intent Detection and Slot Filling' "
                       "project (see the README)")
-        raise Bad("no 'entities': not an 'Intent Detection and Slot Filling' export")
+        raise BadItem("no 'entities': not an 'Intent Detection and Slot Filling' export")
     raw = item["entities"]
     if not isinstance(raw, list):
-        raise Bad(f"'entities' must be a list of [start, end, LABEL], got {_type(raw)}")
+        raise BadItem(f"'entities' must be a list of [start, end, LABEL], got {type_name(raw)}")
     spans = [_span(k, s) for k, s in enumerate(raw)]
     cats = item.get("cats", [])
     if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-        raise Bad(f"'cats' must be a list of topic names, got {cats!r}")
+        raise BadItem(f"'cats' must be a list of topic names, got {cats!r}")
     meta = {k: v for k, v in item.items() if k not in ("text", "entities", "cats", "label")}
     task = str(item.get("id") or where)  # doccano's example id
     return Item(where, text, spans, list(cats), meta, task)
@@ -149,7 +132,7 @@ def _parse_lines(path: str, raw: str, out: Parsed, annotator: str | None = None)
             continue
         try:
             got = _from_line(where, item)
-        except Bad as exc:
+        except BadItem as exc:
             out.problems.append(f"{where}: {exc}")
             continue
         got.annotator = annotator

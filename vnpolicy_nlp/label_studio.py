@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .annotation import ExportItem, Item, Parsed, Span
+from .annotation import BadItem, ExportItem, Item, Parsed, Span, type_name, write_atomically
 from .taxonomy import entity_labels
 
 __all__ = ["label_config", "write_tasks", "parse_export", "to_utf16", "from_utf16"]
@@ -86,57 +85,43 @@ def write_tasks(items: list[ExportItem], out: Path, model_version: str) -> None:
     from .corpus import load_taxonomy
 
     body = json.dumps([task(i, model_version) for i in items], ensure_ascii=False, indent=1)
-    _atomic_write(out.with_name(out.stem + ".label_config.xml"), label_config(load_taxonomy().topics))
-    _atomic_write(out, body)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(out.with_name(out.stem + ".label_config.xml"), label_config(load_taxonomy().topics))
+    write_atomically(out, body)
 
 
 # ------------------------------------------------------------------ import
-class Bad(ValueError):
-    """One item's shape is wrong; the message says how."""
-
-
-def _type(x: Any) -> str:
-    return {type(None): "null", str: "string", dict: "object", list: "list", int: "number", float: "number",
-            bool: "true/false"}.get(type(x), type(x).__name__)
 
 
 def _spans_and_topics(results: Any, text: str) -> tuple[list[Span], list[str]]:
     """The ``result`` list of an annotation or prediction."""
     if not isinstance(results, list):
-        raise Bad(f"'result' must be a list, got {_type(results)}")
+        raise BadItem(f"'result' must be a list, got {type_name(results)}")
     spans: list[Span] = []
     topics: list[str] = []
     for k, r in enumerate(results):
         if not isinstance(r, dict):
-            raise Bad(f"result {k} must be an object, got {_type(r)}")
+            raise BadItem(f"result {k} must be an object, got {type_name(r)}")
         value = r.get("value")
         if not isinstance(value, dict):
-            raise Bad(f"result {k}: 'value' must be an object, got {_type(value)}")
+            raise BadItem(f"result {k}: 'value' must be an object, got {type_name(value)}")
         kind = r.get("type")
         if kind == "labels":
             labels = value.get("labels")
             if not isinstance(labels, list) or not labels:
-                raise Bad(f"result {k}: 'labels' must be a non-empty list")
+                raise BadItem(f"result {k}: 'labels' must be a non-empty list")
             s, e = value.get("start"), value.get("end")
             if not (isinstance(s, int) and isinstance(e, int)) or isinstance(s, bool) or isinstance(e, bool):
-                raise Bad(f"result {k}: start and end must be integers, got {s!r} and {e!r}")
+                raise BadItem(f"result {k}: start and end must be integers, got {s!r} and {e!r}")
             s16, e16 = from_utf16(text, s), from_utf16(text, e)
             if s16 is None or e16 is None:
-                raise Bad(f"result {k}: offsets [{s}, {e}) (UTF-16 units) are not inside the text or split a character")
+                raise BadItem(f"result {k}: offsets [{s}, {e}) (UTF-16 units) are not inside the text or split a character")
             claimed = value.get("text")
             for label in labels:
                 spans.append(Span(s16, e16, label, claimed if isinstance(claimed, str) else None))
         elif kind == "choices":
             choices = value.get("choices")
             if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-                raise Bad(f"result {k}: 'choices' must be a list of topic names, got {choices!r}")
+                raise BadItem(f"result {k}: 'choices' must be a list of topic names, got {choices!r}")
             topics.extend(choices)
     return spans, topics
 
@@ -154,22 +139,22 @@ def _meta(data: dict) -> dict:
 
 def _from_task(where: str, t: Any, accept_predictions: bool, out: Parsed) -> None:
     if not isinstance(t, dict):
-        raise Bad(f"a task must be an object, got {_type(t)}")
+        raise BadItem(f"a task must be an object, got {type_name(t)}")
     data = t.get("data")
     if not isinstance(data, dict):
-        raise Bad(f"'data' must be an object holding the text, got {_type(data)}")
+        raise BadItem(f"'data' must be an object holding the text, got {type_name(data)}")
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise Bad("no text in 'data'")
+        raise BadItem("no text in 'data'")
     annotations = t.get("annotations", [])
     predictions = t.get("predictions", [])
     if not isinstance(annotations, list):
-        raise Bad(f"'annotations' must be a list, got {_type(annotations)}")
+        raise BadItem(f"'annotations' must be a list, got {type_name(annotations)}")
     if not isinstance(predictions, list):
-        raise Bad(f"'predictions' must be a list, got {_type(predictions)}")
+        raise BadItem(f"'predictions' must be a list, got {type_name(predictions)}")
     for k, a in enumerate(annotations):
         if not isinstance(a, dict):
-            raise Bad(f"annotation {k} must be an object, got {_type(a)}")
+            raise BadItem(f"annotation {k} must be an object, got {type_name(a)}")
     kept = [a for a in annotations if not a.get("was_cancelled")]
     task_id = str(t.get("id", where))
     if not kept:
@@ -182,7 +167,7 @@ def _from_task(where: str, t: Any, accept_predictions: bool, out: Parsed) -> Non
             return
         if not full:
             if predictions:
-                raise Bad("not annotated, and its predictions are only ids: export again with "
+                raise BadItem("not annotated, and its predictions are only ids: export again with "
                           "'JSON' and full predictions, or annotate the task")
             out.unannotated += 1
             return
@@ -202,10 +187,10 @@ def _from_min_row(where: str, row: Any, out: Parsed) -> None:
     and one key per control: ``label`` (a list of spans) and ``topics`` (a choice or
     ``{"choices": [...]}``)."""
     if not isinstance(row, dict):
-        raise Bad(f"a JSON-MIN row must be an object, got {_type(row)}")
+        raise BadItem(f"a JSON-MIN row must be an object, got {type_name(row)}")
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise Bad("no 'text'")
+        raise BadItem("no 'text'")
     if row.get("was_cancelled"):
         out.skipped += 1
         return
@@ -216,7 +201,7 @@ def _from_min_row(where: str, row: Any, out: Parsed) -> None:
     if isinstance(raw_spans, dict):
         raw_spans = [raw_spans]
     if not isinstance(raw_spans, list):
-        raise Bad(f"'{SPANS}' must be a list of spans, got {_type(raw_spans)}")
+        raise BadItem(f"'{SPANS}' must be a list of spans, got {type_name(raw_spans)}")
     results = [{"type": "labels", "value": s} for s in raw_spans]
     chosen = row.get(TOPICS, [])
     if isinstance(chosen, dict):
@@ -245,7 +230,7 @@ def parse_export(path: str, raw: str, accept_predictions: bool = False) -> Parse
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
-        out.problems.append(f"{path}: not a Label Studio export: expected a JSON list of tasks, got {_type(data)}")
+        out.problems.append(f"{path}: not a Label Studio export: expected a JSON list of tasks, got {type_name(data)}")
         return out
     minimal = bool(data) and isinstance(data[0], dict) and "data" not in data[0] and "text" in data[0]
     if minimal and accept_predictions:
@@ -257,8 +242,8 @@ def parse_export(path: str, raw: str, accept_predictions: bool = False) -> Parse
                 _from_min_row(where, item, out)
             else:
                 if isinstance(item, dict) and "data" not in item and "text" in item:
-                    raise Bad("a JSON-MIN row inside a JSON export; export the whole project in one format")
+                    raise BadItem("a JSON-MIN row inside a JSON export; export the whole project in one format")
                 _from_task(where, item, accept_predictions, out)
-        except Bad as exc:
+        except BadItem as exc:
             out.problems.append(f"{where}: {exc}")
     return out
