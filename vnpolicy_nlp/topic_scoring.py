@@ -19,7 +19,7 @@ import numpy as np
 
 from .text import normalize
 
-__all__ = ["TopicScorer", "TopicPrediction", "read_topic_files", "split_headline"]
+__all__ = ["TopicScorer", "TopicPrediction", "read_topic_files", "split_headline", "rank_terms"]
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 
@@ -96,6 +96,30 @@ class _Vocabulary:
             vals = vals / norm
         vals = vals * np.float32(weight)
         return [c + self.offset for c in cols], vals.tolist()
+
+
+def rank_terms(contributions, names: list[str], char_names: list[str], syllables: list[str],
+               top: int) -> list[tuple[str, float]]:
+    """The ``top`` terms that pushed a score most, from ``(feature index, contribution)`` pairs:
+    word features by name, character n-grams credited to the syllables of the text that contain
+    them, so every term is a readable piece of the text."""
+    n_words = len(names)
+    terms: dict[str, float] = {}
+    for i, v in contributions:
+        v = float(v)
+        if v == 0:
+            continue
+        if i < n_words:
+            terms[names[i]] = terms.get(names[i], 0.0) + v
+            continue
+        gram = char_names[i - n_words]
+        owners = [w for w in syllables if gram.strip() in w and
+                  (not gram.startswith(" ") or w.startswith(gram.strip())) and
+                  (not gram.endswith(" ") or w.endswith(gram.strip()))]
+        for w in owners:
+            terms[w] = terms.get(w, 0.0) + v / len(owners)
+    ranked = sorted(((t, v) for t, v in terms.items() if v > 0), key=lambda p: -p[1])[:top]
+    return [(t, round(v, 3)) for t, v in ranked]
 
 
 class TopicScorer:
@@ -183,7 +207,6 @@ class TopicScorer:
                 chars[i] = t
             self._names = (names, chars)
         names, char_names = self._names
-        n_words = len(names)
         cols, vals = self._features(text)
         order = np.argsort(cols, kind="stable")
         cols, vals = cols[order], vals[order]
@@ -195,19 +218,5 @@ class TopicScorer:
             if label not in topics or not self.trained[j]:
                 continue
             contrib = vals.astype(np.float64) * self.coef[j, cols]
-            terms: dict[str, float] = {}
-            for i, v in zip(cols.tolist(), contrib.tolist()):
-                if v == 0:
-                    continue
-                if i < n_words:
-                    terms[names[i]] = terms.get(names[i], 0.0) + v
-                    continue
-                gram = char_names[i - n_words]
-                owners = [w for w in syllables if gram.strip() in w and
-                          (not gram.startswith(" ") or w.startswith(gram.strip())) and
-                          (not gram.endswith(" ") or w.endswith(gram.strip()))]
-                for w in owners:
-                    terms[w] = terms.get(w, 0.0) + v / len(owners)
-            ranked = sorted(((t, v) for t, v in terms.items() if v > 0), key=lambda p: -p[1])[:top]
-            out[label] = [(t, round(v, 3)) for t, v in ranked]
+            out[label] = rank_terms(zip(cols.tolist(), contrib.tolist()), names, char_names, syllables, top)
         return out

@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
-from .topic_scoring import TopicPrediction, read_topic_files, split_headline
+from .topic_scoring import TopicPrediction, rank_terms, read_topic_files, split_headline
 
 __all__ = ["TopicClassifier", "TopicPrediction", "DirectiveVectorizer", "split_headline", "THRESHOLD_GRID"]
 
@@ -325,7 +325,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         contain them, so every term is a readable piece of the text."""
         self._check_fitted()
         X = self.vectorizer_.transform([text])
-        n_words = self.vectorizer_.n_word_features()
         names, char_names = self.vectorizer_.feature_names()
         syllables = sorted(set(re.findall(r"\w+", " ".join(split_headline(text)))))
         row = X.getrow(0)
@@ -336,19 +335,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             if label not in topics or not self.trained_[j]:
                 continue
             contrib = row.multiply(self.estimator_.estimators_[j].coef_[0]).tocsr()
-            terms: dict[str, float] = {}
-            for i, v in zip(contrib.indices, contrib.data):
-                if i < n_words:
-                    terms[names[i]] = terms.get(names[i], 0.0) + float(v)
-                    continue
-                gram = char_names[i - n_words]
-                owners = [w for w in syllables if gram.strip() in w and
-                          (not gram.startswith(" ") or w.startswith(gram.strip())) and
-                          (not gram.endswith(" ") or w.endswith(gram.strip()))]
-                for w in owners:
-                    terms[w] = terms.get(w, 0.0) + float(v) / len(owners)
-            ranked = sorted(((t, v) for t, v in terms.items() if v > 0), key=lambda p: -p[1])[:top]
-            out[str(label)] = [(t, round(v, 3)) for t, v in ranked]
+            out[str(label)] = rank_terms(zip(contrib.indices.tolist(), contrib.data.tolist()), names, char_names,
+                                         syllables, top)
         return out
 
     # ------------------------------------------------------------ as data
