@@ -82,3 +82,108 @@ def test_assignments_reach_tables_and_spacy(nlp):
     doc = d.to_spacy()
     assert [s.text for s in doc.spans["deadlines"]] == ["trước ngày 10/9/2025"]
     assert ("Sở Y tế", "LEAD") in [(s.text, s.label_) for s in doc.spans["assignments"]]
+
+
+# ------------------------------------------------------------------ phrasing seen in real directives
+def test_news_style_dotted_dates_keep_their_year():
+    assert _found("báo cáo kết quả về UBND tỉnh trước ngày 20.7.2020.", dt.date(2021, 1, 1)) == [
+        ("trước ngày 20.7.2020", "2020-07-20")]
+
+
+def test_an_abbreviated_unit_does_not_end_the_sentence():
+    text = "Sở Y tế yêu cầu Trung tâm Y tế TP. Cà Mau phối hợp với UBND TP. Cà Mau diệt lăng quăng, xong trước ngày 10/10."
+    a1, a2 = text.index("Trung tâm"), text.index("UBND TP")
+    agencies = [(0, 0, 7, "issuer"), (1, a1, a1 + len("Trung tâm Y tế TP. Cà Mau"), "lead"),
+                (2, a2, a2 + len("UBND TP. Cà Mau"), "coordinate")]
+    links = {a.agency: a.deadline for a in link_assignments(text, agencies, find_deadlines(text, dt.date(2018, 9, 1)))}
+    assert links == {0: None, 1: 0, 2: 0}
+
+
+def test_bodies_listed_as_one_subject_share_the_task_and_its_limit():
+    text = "Điều 2. UBND xã A và UBND xã B di dời các hộ dân trong ngày 03/10/2025, bảo đảm chỗ ở tạm."
+    a, b = text.index("UBND xã A"), text.index("UBND xã B")
+    agencies = [(0, a, a + 9, "lead"), (1, b, b + 9, "lead")]
+    assert [x.deadline for x in link_assignments(text, agencies, find_deadlines(text))] == [0, 0]
+
+
+def test_a_coordinator_after_the_leads_limit_has_a_task_of_its_own():
+    text = ("Sở Nông nghiệp và Môi trường tiêm phòng cho đàn gia súc trước ngày 31/12/2025; phối hợp với Chi cục Thú y "
+            "vùng IV kiểm soát vận chuyển. Sở Tài chính phối hợp bố trí kinh phí.")
+    c1, c2 = text.index("Chi cục"), text.index("Sở Tài chính")
+    agencies = [(0, 0, 28, "lead"), (1, c1, c1 + len("Chi cục Thú y vùng IV"), "coordinate"), (2, c2, c2 + 12, "coordinate")]
+    links = {a.agency: a.deadline for a in link_assignments(text, agencies, find_deadlines(text, dt.date(2025, 1, 1)))}
+    assert links == {0: 0, 1: None, 2: None}
+
+
+def test_a_deadline_closing_an_earlier_clause_does_not_bind_the_next_body():
+    text = "Sở Công Thương mời doanh nghiệp đăng ký trước ngày 06/12/2021; Báo Bình Phước thông tin kịp thời."
+    b = text.index("Báo")
+    agencies = [(0, 0, 14, "lead"), (1, b, b + len("Báo Bình Phước"), "lead")]
+    assert [x.deadline for x in link_assignments(text, agencies, find_deadlines(text))] == [0, None]
+
+
+# ------------------------------------------------------------------ the learned part
+def test_the_linear_model_learns_and_round_trips_as_data():
+    import numpy as np
+
+    from vnpolicy_nlp.linear_model import SparseLinear
+
+    X = [["w=a", "x"], ["w=a"], ["w=b", "x"], ["w=b"], ["w=c"], ["w=c", "x"]]
+    for y in (["yes", "yes", "no", "no", "no", "no"], ["p", "p", "q", "q", "r", "r"]):
+        model = SparseLinear.fit(X, y, C=10.0)
+        assert [model.predict(f) for f in X] == y
+        again = SparseLinear.from_parts(model.meta(), model.arrays("m_"), "m_", "test.npz")
+        assert np.allclose(again.scores(["w=a", "unknown"]), model.scores(["w=a"]))
+    bad = model.arrays("m_")
+    bad["m_coef"] = bad["m_coef"][:-1]
+    import pytest
+
+    with pytest.raises(ValueError, match="test.npz"):
+        SparseLinear.from_parts(model.meta(), bad, "m_", "test.npz")
+
+
+def _annotated(n):
+    from vnpolicy_nlp.corpus import split_records
+
+    return [r for r in split_records()["train"] if "assignments" in r][:n]
+
+
+def test_a_trained_structure_stage_saves_as_data_and_reloads_identically():
+    import pytest
+
+    from vnpolicy_nlp.structure import StructureComponent
+
+    records = _annotated(120)
+    stage = StructureComponent.train(records)
+    files = stage.to_files()
+    assert set(files) == {"structure.json", "structure.npz"}
+    again = StructureComponent.from_files(files, {})
+    for r in records[:20]:
+        assert stage.deadlines(r["text"], r["date"]) == again.deadlines(r["text"], r["date"])
+    assert StructureComponent.from_files({"structure.json": b'{"version": 1}'}, {}).roles is None  # sets of before
+    with pytest.raises(ValueError, match="structure"):
+        StructureComponent.from_files({"structure.json": b'{"version": 2}'}, {})
+    scores = stage.score(records)
+    assert scores["agency role accuracy (gold spans)"] > 0.9 and scores["deadline span F1"] > 0.9  # its own training data
+
+
+def test_the_learned_stage_beats_the_rules_on_records_it_never_saw():
+    """Trained on part of the training split, scored on the dev split against the rules alone."""
+    from vnpolicy_nlp.corpus import split_records
+    from vnpolicy_nlp.structure import StructureComponent
+
+    dev = [r for r in split_records()["dev"] if "assignments" in r]
+    learned, rules = StructureComponent.train(_annotated(400)).score(dev), StructureComponent().score(dev)
+    assert learned["deadline span F1"] > rules["deadline span F1"]
+    assert learned["agency role accuracy (gold spans)"] > rules["agency role accuracy (gold spans)"]
+
+
+def test_the_bundled_stage_tells_duties_from_rates_and_tasks_from_citations(nlp):
+    d = nlp("Mùa du lịch\n\nKhu di tích đón khoảng 9.000 lượt khách mỗi ngày. UBND tỉnh yêu cầu Sở Văn hóa, Thể thao "
+            "và Du lịch báo cáo tình hình hằng tháng về Văn phòng UBND tỉnh.", date="2025-06-02").to_dict()
+    assert [x["text"] for x in d["deadlines"]] == ["hằng tháng"]
+    d = nlp("Phòng chống dịch\n\nCăn cứ Quyết định số 274/QĐ-TTg ngày 12/3/2019 của Thủ tướng Chính phủ về phòng "
+            "chống dịch.\n\nUBND các xã có dịch lập chốt kiểm dịch tạm thời, xong trước ngày 15/12/2025.",
+            date="2025-12-01").to_dict()
+    roles = {d["entities"][a["agency"]]["text"]: a["role"] for a in d["assignments"]}
+    assert "Chính phủ" not in roles and roles.get("UBND các xã") == "lead"

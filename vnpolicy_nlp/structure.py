@@ -13,17 +13,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import asdict, dataclass
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .components import Component, Doc
 from .evaluation import PRF
 
-__all__ = ["Deadline", "Assignment", "find_deadlines", "link_assignments", "resolve_date", "StructureComponent",
+if TYPE_CHECKING:
+    from .deadline_judge import DeadlineJudge
+    from .roles import RoleModel
+
+__all__ = ["Deadline", "Assignment", "Candidate", "deadline_candidates", "find_deadlines", "link_assignments", "resolve_date", "StructureComponent",
            "context_date"]
 
 
@@ -49,7 +56,7 @@ class Assignment:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_YEAR = r"(?:\s*(?:/|-|năm)\s*(?P<{}>(?:19|20)\d\d))?"
+_YEAR = r"(?:\s*(?:/|-|\.|năm)\s*(?P<{}>(?:19|20)\d\d))?"  # 30/9/2025, 30-9-2025, 30.9.2025 (news style)
 _DAY = (r"(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})" + _YEAR.format("y"))
 _CLOCK = r"\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?"
 _HOUR = rf"(?:{_CLOCK}(?:,)?\s+(?:ngày\s+)?)"
@@ -112,32 +119,57 @@ def resolve_date(kind: str, groups: dict, context: dt.date | None) -> str | None
     return None
 
 
-def find_deadlines(text: str, context: dt.date | None = None) -> list[Deadline]:
-    """Time limits the text sets, in text order, non-overlapping (the longest match wins)."""
+@dataclass
+class Candidate:
+    """A time expression the patterns match, before it is judged a deadline or not."""
+
+    start: int
+    end: int
+    kind: str           # day, month, quarter, half, year, recurring, period, event
+    groups: dict
+    rule_keeps: bool    # the rules' own decision: not reported as past, and "within" only after a verb of completion
+
+
+def deadline_candidates(text: str) -> list[Candidate]:
+    """Every time expression a pattern matches, in text order, non-overlapping (the longest wins)."""
     found: list[tuple[int, int, str, dict]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), kind, m.groupdict()))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out: list[Deadline] = []
+    out: list[Candidate] = []
     last_end = -1
     for s, e, kind, groups in found:
         if s < last_end:
             continue
         before = text[max(0, s - 80):s]
         clause = re.split(r"[;.\n]", before)[-1]
-        if _REPORTED.search(before) or (kind in _NEEDS_TRIGGER and text[s:s + 5].lower().startswith("trong")
-                                        and not _COMPLETE.search(clause)):
-            continue
-        out.append(Deadline(s, e, text[s:e], resolve_date(kind, groups, context)))
+        keeps = not (_REPORTED.search(before) or (kind in _NEEDS_TRIGGER and text[s:s + 5].lower().startswith("trong")
+                                                  and not _COMPLETE.search(clause)))
+        out.append(Candidate(s, e, kind, groups, keeps))
         last_end = e
     return out
 
 
+def find_deadlines(text: str, context: dt.date | None = None,
+                   judge: "DeadlineJudge | None" = None) -> list[Deadline]:
+    """Time limits the text sets, in text order. ``judge`` (the structure stage's learned filter)
+    decides which candidates are deadlines; without one, the rules decide."""
+    out = []
+    for c in deadline_candidates(text):
+        if judge.keeps(text, c) if judge is not None else c.rule_keeps:
+            out.append(Deadline(c.start, c.end, text[c.start:c.end], resolve_date(c.kind, c.groups, context)))
+    return out
+
+
 _PARAGRAPH_END = re.compile(r"\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÂĂÊÔƠƯ0-9])|\n")
+# A full stop ends a sentence unless it closes an abbreviation ("TP. Cà Mau", "Q. Hải Châu", "TX. Sơn Tây").
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-ZĐ]\.)(?<!\b[A-ZĐ][A-Za-z]\.)(?<!\b[A-ZĐ][A-Za-z]{2}\.)"
+                           r"\s+(?=[A-ZĐÂĂÊÔƠƯ0-9])|\n")
 # "Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật … trước ngày 10/2": the task passed down is both bodies'.
 _PASSED_DOWN = re.compile(r"^\s*(?:chủ trì,?\s*)?(?:chỉ đạo|hướng dẫn|giao|yêu cầu|đôn đốc)\s+(?:các\s+)?$", re.I)
+_PASSING_VERB = re.compile(r"\b(?:chỉ đạo|hướng dẫn|giao|yêu cầu|đôn đốc)\s+(?:các\s+)?$", re.I)
+_OWNER_LIST = re.compile(r"^\s*(?:,|và|, và)\s*(?:các\s+)?$")  # "UBND xã A và UBND xã B di dời …": one task
 _OWNER_ROLES = ("lead", "addressee")
 
 
@@ -157,12 +189,18 @@ def _start_of(pattern: re.Pattern, text: str, pos: int) -> int:
 def link_assignments(text: str, agencies: list[tuple[int, int, int, str | None]],
                      deadlines: list[Deadline]) -> list[Assignment]:
     """Assignments of the agencies that have a role. ``agencies`` are ``(entity index, start, end,
-    role)`` in text order. A task runs from the body that owns it (lead or addressee) to the next
-    owner or the end of the sentence, across semicolons ("Sở X rà soát …; phấn đấu … trước ngày
-    31/12"); its first deadline binds the owner. A body passing the task down ("Sở Y tế chỉ đạo
-    Trung tâm …") shares the deadline of the body it passes it to; coordinating bodies share their
-    lead's; failing all that, a deadline opening the sentence ("Trước ngày 15/9, Sở Y tế …") binds.
-    The issuer is bound to none."""
+    role)`` in text order.
+
+    - A task runs from the body that owns it (lead or addressee) to the next owner or the end of
+      the sentence, across semicolons ("Sở X rà soát …; phấn đấu … trước ngày 31/12"); its first
+      deadline binds the owner. Failing that, a deadline that opens the sentence ("Trước ngày
+      15/9, Sở Y tế …") binds, but not one that closes an earlier body's clause.
+    - A body passing the task down in the same clause ("Sở Y tế chỉ đạo Trung tâm …", "Sở Nội vụ
+      chủ trì, … hướng dẫn UBND các xã …") shares the deadline of the body it passes it to.
+    - A coordinating body named before its lead's deadline shares it ("Sở X chủ trì, phối hợp với
+      Sở Y … trước ngày 15/9"); one named after it has a task of its own, bound to the first
+      deadline of its clause ("… trước ngày 15/9; phối hợp với Sở Y kiểm soát …").
+    - The issuer is bound to none."""
     roled = [a for a in agencies if a[3]]
     owners = [a for a in roled if a[3] in _OWNER_ROLES]
     bound: dict[int, int | None] = {}
@@ -173,32 +211,42 @@ def link_assignments(text: str, agencies: list[tuple[int, int, int, str | None]]
                 return k
         return None
 
+    def clause_end(n_next: int | None, pos: int) -> int:
+        stop = _end_of(_SENTENCE_END, text, pos)
+        return min(stop, owners[n_next][1]) if n_next is not None and n_next < len(owners) else stop
+
     for n, (index, s, e, role) in enumerate(owners):
-        stop = _end_of(_SENTENCE_END, text, e)
-        if n + 1 < len(owners):
-            stop = min(stop, owners[n + 1][1])
-        k = first_deadline(e, stop)
+        k = first_deadline(e, clause_end(n + 1, e))
         if k is None:
             sentence = _start_of(_SENTENCE_END, text, s)
-            before = [j for j, d in enumerate(deadlines) if d.start >= sentence and d.end <= s]
-            k = before[0] if before else None
+            opening = [j for j, d in enumerate(deadlines) if d.start >= sentence and d.end <= s
+                       and ";" not in text[sentence:d.start] and not any(sentence <= a[1] < d.start for a in roled)]
+            k = opening[0] if opening else None
         bound[index] = k
     for n in range(len(owners) - 2, -1, -1):  # passed down: the later body's deadline is shared
         index, s, e, _ = owners[n]
         nxt = owners[n + 1]
-        if bound[index] is None and _PASSED_DOWN.match(text[e:nxt[1]]):
+        between = text[e:nxt[1]]
+        if bound[index] is None and (_PASSED_DOWN.match(between) or _OWNER_LIST.match(between) or (
+                _PASSING_VERB.search(between) and not re.search(r"[;.\n]", between))):
             bound[index] = bound[nxt[0]]
     out: list[Assignment] = []
-    last_owner: tuple[int, int] | None = None  # (index, paragraph start) of the latest owner
+    last_owner: tuple[int, int] | None = None  # (index, sentence start) of the latest owner
+    n_owner = -1
     for index, s, e, role in roled:
         if role in _OWNER_ROLES:
-            last_owner = (index, _start_of(_PARAGRAPH_END, text, s))
+            n_owner += 1
+            last_owner = (index, _start_of(_SENTENCE_END, text, s))
             out.append(Assignment(index, role, bound[index]))
         elif role == "coordinate":
-            same_paragraph = last_owner is not None and last_owner[1] == _start_of(_PARAGRAPH_END, text, s)
-            k = bound[last_owner[0]] if same_paragraph else None
+            k = None
+            if last_owner is not None and last_owner[1] == _start_of(_SENTENCE_END, text, s):
+                lead_k = bound[last_owner[0]]
+                if lead_k is not None and deadlines[lead_k].start > s:
+                    k = lead_k
             if k is None:
-                k = first_deadline(e, _end_of(_PARAGRAPH_END, text, e))
+                own = first_deadline(e, clause_end(n_owner + 1, e))
+                k = own if own is not None and not re.search(r";", text[e:deadlines[own].start]) else None
             out.append(Assignment(index, role, k))
         else:
             out.append(Assignment(index, role, None))
@@ -219,41 +267,92 @@ def context_date(value: "str | dt.date | None") -> dt.date | None:
 
 
 class StructureComponent(Component):
-    """Deadlines and assignments as a pipeline stage, after the entities (whose roles it reads).
-    Its rules are code, so its only file is its settings (``structure.json``)."""
+    """Deadlines and assignments as a pipeline stage, after the entities. Rules find the time
+    expressions and the learned :class:`~vnpolicy_nlp.deadline_judge.DeadlineJudge` keeps the
+    deadlines among them; the learned :class:`~vnpolicy_nlp.roles.RoleModel` settles each
+    agency's role (reading the entity stage's rule roles); rules bind owners to deadlines.
+    Files: ``structure.json`` (settings and both models' vocabularies) and ``structure.npz``
+    (their weights). A version 1 set has no learned part and keeps the rules' decisions."""
 
     name = "structure"
-    VERSION = 1
+    VERSION = 2
+
+    def __init__(self, roles: "RoleModel | None" = None, judge: "DeadlineJudge | None" = None):
+        self.roles = roles
+        self.judge = judge
+
+    @classmethod
+    def train(cls, records: list[dict]) -> "StructureComponent":
+        """Both learned parts fitted on the ``records`` annotated with deadlines and assignments;
+        with none such (a corpus of entities and topics only), the rules alone, as in version 1."""
+        from .deadline_judge import DeadlineJudge
+        from .roles import RoleModel
+
+        annotated = [r for r in records if "assignments" in r and "deadlines" in r]
+        if not annotated:
+            return cls()
+        return cls(RoleModel.fit(annotated), DeadlineJudge.fit(annotated))
+
+    def deadlines(self, text: str, date: "str | dt.date | None") -> list[Deadline]:
+        return find_deadlines(text, context_date(date), self.judge)
+
+    def settle(self, text: str, entities: list) -> list[tuple[int, int, int, str | None]]:
+        """Each AGENCY's ``role`` attr decided by the role model (when the set has one), returned
+        as ``(entity index, start, end, role)`` for :func:`link_assignments`."""
+        index = [k for k, e in enumerate(entities) if e.label == "AGENCY"]
+        if self.roles is not None:
+            self.roles.assign(text, [(entities[k].start, entities[k].end, entities[k].attrs) for k in index])
+        return [(k, entities[k].start, entities[k].end, entities[k].attrs.get("role")) for k in index]
 
     def __call__(self, doc: Doc) -> Doc:
-        deadlines = find_deadlines(doc.text, context_date(doc.date))
-        agencies = [(k, e.start, e.end, e.attrs.get("role")) for k, e in enumerate(doc.entities or [])
-                    if e.label == "AGENCY"]
+        deadlines = self.deadlines(doc.text, doc.date)
+        agencies = self.settle(doc.text, doc.entities or [])
         doc.extensions["deadlines"] = deadlines
         doc.extensions["assignments"] = link_assignments(doc.text, agencies, deadlines)
         return doc
 
     def to_files(self) -> dict[str, bytes]:
-        return {"structure.json": json.dumps({"version": self.VERSION}).encode("utf-8")}
+        if self.roles is None or self.judge is None:
+            return {"structure.json": json.dumps({"version": 1}).encode("utf-8")}
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.roles.model.arrays("roles_"), **self.judge.model.arrays("deadlines_"))
+        settings = {"version": self.VERSION, "roles": self.roles.model.meta(), "deadlines": self.judge.model.meta()}
+        return {"structure.json": json.dumps(settings, ensure_ascii=False).encode("utf-8"),
+                "structure.npz": buffer.getvalue()}
 
     @classmethod
     def from_files(cls, files: Mapping[str, bytes], config: Mapping[str, Any]) -> "StructureComponent":
+        from .deadline_judge import DeadlineJudge
+        from .linear_model import SparseLinear
+        from .roles import RoleModel
+
         settings = json.loads(files["structure.json"].decode("utf-8"))
-        if not isinstance(settings, dict) or settings.get("version") != cls.VERSION:
-            raise ValueError(f"structure.json: version {settings!r} is not {cls.VERSION}")
-        return cls()
+        version = settings.get("version") if isinstance(settings, dict) else None
+        if version == 1:
+            return cls()
+        if version != cls.VERSION or "structure.npz" not in files:
+            raise ValueError(f"structure.json: version {version!r} is not 1, or {cls.VERSION} with structure.npz")
+        with np.load(io.BytesIO(files["structure.npz"]), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        return cls(RoleModel(SparseLinear.from_parts(settings.get("roles", {}), arrays, "roles_", "structure.npz")),
+                   DeadlineJudge(SparseLinear.from_parts(settings.get("deadlines", {}), arrays, "deadlines_", "structure.npz")))
 
     def score(self, records: list[dict]) -> dict[str, float]:
-        """Deadline spans and dates, and the linking of gold agencies (with their gold roles) to
-        deadlines; the roles themselves are the entity tagger's, scored end to end in training."""
+        """Deadline spans and dates, the roles of gold agencies (from the rules' roles, as the
+        entity stage gives them, settled by the role model), and the linking of gold agencies with
+        their gold roles to deadlines. ``training.evaluate_structure`` scores all of it end to end."""
+        from .entities.attributes import agency_attrs, assign_roles
+        from .entities.tagger import Entity
+
         spans, links = PRF(), PRF()
         dates = [0, 0]
+        roles_right = roles_n = 0
         for r in records:
             if "deadlines" not in r:
                 continue
             text = r["text"]
             gold = {(d["start"], d["end"]): d["date"] for d in r["deadlines"]}
-            pred = find_deadlines(text, context_date(r.get("date")))
+            pred = self.deadlines(text, r.get("date"))
             got = {(d.start, d.end): d.date for d in pred}
             spans.tp += len(gold.keys() & got.keys())
             spans.fp += len(got.keys() - gold.keys())
@@ -263,6 +362,12 @@ class StructureComponent(Component):
                 dates[0] += gold[key] == got[key]
             roles = {a["agency"]: a["role"] for a in r.get("assignments", [])}
             ents = r["entities"]
+            found = [Entity(e["start"], e["end"], e["label"], agency_attrs(text[e["start"]:e["end"]])
+                            if e["label"] == "AGENCY" else {}) for e in ents]
+            assign_roles(text, [(e.start, e.end, e.attrs) for e in found if e.label == "AGENCY"])
+            for k, _, _, role in self.settle(text, found):
+                roles_n += 1
+                roles_right += role == roles.get(k)
             agencies = [(k, e["start"], e["end"], roles.get(k)) for k, e in enumerate(ents) if e["label"] == "AGENCY"]
             span_of = lambda ds, k: None if k is None else (ds[k]["start"], ds[k]["end"]) if isinstance(ds[k], dict) \
                 else (ds[k].start, ds[k].end)
@@ -272,4 +377,5 @@ class StructureComponent(Component):
             links.fp += len(p - g)
             links.fn += len(g - p)
         return {"deadline span F1": round(spans.f1, 4), "deadline date accuracy": round(dates[0] / dates[1], 4)
-                if dates[1] else 0.0, "assignment links F1 (gold roles)": round(links.f1, 4)}
+                if dates[1] else 0.0, "agency role accuracy (gold spans)": round(roles_right / roles_n, 4) if roles_n else 0.0,
+                "assignment links F1 (gold roles)": round(links.f1, 4)}

@@ -171,16 +171,26 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         """Fit the features and one logistic regression per topic on ``X``; calibrate and set
         thresholds on ``X_calib`` (held-out data: the dev split). Without it the scores are the
         regressions' own probabilities and every threshold is 0.5."""
+        texts = _check_texts(X)
+        if not texts:
+            raise ValueError("no training texts")
+        self._binarize(y, len(texts))  # bad labels are named before minutes of fitting, not after
+        vectorizer = DirectiveVectorizer(self.headline_weight, self.char_weight).fit(texts)
+        self.fit_features(vectorizer, vectorizer.transform(texts), y)
+        if X_calib is not None:
+            self.calibrate(X_calib, y_calib)
+        return self
+
+    def fit_features(self, vectorizer: "DirectiveVectorizer", features, y) -> "TopicClassifier":
+        """Fit the regressions on rows already turned into ``features`` by a fitted ``vectorizer``,
+        which the classifier keeps. Models trained on subsets of one corpus (the held-out-genre
+        folds of calibration) share one vectorizer this way instead of each fitting its own."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
 
-        texts = _check_texts(X)
         self.classes_ = np.array(self._labels(), dtype=object)
-        Y = self._binarize(y, len(texts))
-        if not texts:
-            raise ValueError("no training texts")
-        self.vectorizer_ = DirectiveVectorizer(self.headline_weight, self.char_weight).fit(texts)
-        features = self.vectorizer_.transform(texts)
+        Y = self._binarize(y, features.shape[0])
+        self.vectorizer_ = vectorizer
         self.n_features_in_ = features.shape[1]
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
         self.trained_ = Y.min(axis=0) != Y.max(axis=0)  # False: a topic with no positive (or no negative) example
@@ -190,8 +200,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.calibrators_ = [None] * len(self.classes_)
         self.thresholds_ = {str(label): 0.5 for label in self.classes_}
         self._make_deciders()
-        if X_calib is not None:
-            self.calibrate(X_calib, y_calib)
         return self
 
     def calibrate(self, X, y) -> "TopicClassifier":
@@ -220,7 +228,10 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         """Each topic's raw regression score (before calibration) for each text; -10 for a topic
         that had nothing to learn from."""
         self._check_fitted()
-        features = self.vectorizer_.transform(_check_texts(X))
+        return self.feature_decisions(self.vectorizer_.transform(_check_texts(X)))
+
+    def feature_decisions(self, features) -> np.ndarray:
+        """:meth:`decision_matrix` of rows already vectorised by this classifier's vectorizer."""
         return np.column_stack([self.estimator_.estimators_[j].decision_function(features) if self.trained_[j]
                                 else np.full(features.shape[0], -10.0) for j in range(len(self.classes_))])
 

@@ -28,7 +28,7 @@ from .taxonomy import entity_labels
 from .text import normalize
 from .words import syllable_spans
 from .topic_component import TopicComponent
-from .topics import TopicClassifier
+from .topics import DirectiveVectorizer, TopicClassifier
 
 __all__ = ["train_model_set", "train_entities", "train_topics", "evaluate_entities", "evaluate_topics",
            "entity_training_docs", "TrainingResult"]
@@ -70,11 +70,25 @@ def predict_entity_spans(tagger: EntityTagger, text: str) -> set[tuple[int, int,
     return {(*norm.to_original(s, e), label) for s, e, label in tagger.spans(norm.text)}
 
 
-def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] | None = None) -> dict:
+def tag_records(tagger: EntityTagger, records: list[dict]) -> list[list]:
+    """The tagger's entities (with attributes) of each record's normalised text, once, for the
+    evaluations below to share (``found=``) instead of each tagging the records again."""
+    return [tagger.tag(normalize(r["text"]).text, province=r.get("province")) for r in records]
+
+
+def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] | None = None,
+                      found: list[list] | None = None) -> dict:
     """Exact-span P/R/F1 per label; with ``seen`` (surface keys of the training names), also the
-    recall on names seen in training and on names never seen (under ``"novelty"``)."""
+    recall on names seen in training and on names never seen (under ``"novelty"``). ``found``:
+    the records' :func:`tag_records`, if already made."""
     gold = [{(e["start"], e["end"], e["label"]) for e in r["entities"]} for r in records]
-    pred = [predict_entity_spans(tagger, r["text"]) for r in records]
+    if found is None:
+        pred = [predict_entity_spans(tagger, r["text"]) for r in records]
+    else:
+        pred = []
+        for r, ents in zip(records, found):
+            norm = normalize(r["text"])
+            pred.append({(*norm.to_original(e.start, e.end), e.label) for e in ents})
     scores = span_scores(gold, pred, entity_labels())
     out = {k: v.as_dict() for k, v in scores.items()}
     if seen is not None:
@@ -82,22 +96,28 @@ def evaluate_entities(tagger: EntityTagger, records: list[dict], seen: set[str] 
     return out
 
 
-def evaluate_structure(tagger: EntityTagger, records: list[dict]) -> dict:
+def evaluate_structure(tagger: EntityTagger, records: list[dict], structure: StructureComponent | None = None,
+                       found: list[list] | None = None) -> dict:
     """Deadlines and assignments against records annotated with them (ANNOTATION.md): deadline
     span F1 (exact), date accuracy on matched spans, and assignment triple F1, a triple being
-    (agency span, role, deadline span or none). Predictions use the tagger's own entities."""
+    (agency span, role, deadline span or none). Predictions use the tagger's own entities, with
+    roles settled by ``structure``'s role model (the rules' roles when it is None)."""
     from .structure import find_deadlines, link_assignments
 
-    records = [r for r in records if "deadlines" in r]
+    structure = structure or StructureComponent()
+    if found is None:
+        found = [None] * len(records)
+    pairs = [(r, f) for r, f in zip(records, found) if "deadlines" in r]
+    records = [r for r, _ in pairs]
     spans, triples = PRF(), PRF()
     dates_right = dates_n = 0
-    for r in records:
+    for r, ents in pairs:
         norm = normalize(r["text"])
         to_n = norm.to_normalized
         context = _record_date(r)
         gold_d = {(to_n(d["start"]), to_n(d["end"])): d["date"] for d in r["deadlines"]}
-        found = tagger.tag(norm.text)
-        pred = find_deadlines(norm.text, context)
+        ents = tagger.tag(norm.text, province=r.get("province")) if ents is None else ents
+        pred = find_deadlines(norm.text, context, structure.judge)
         pred_d = {(d.start, d.end): d.date for d in pred}
         spans.tp += len(gold_d.keys() & pred_d.keys())
         spans.fp += len(pred_d.keys() - gold_d.keys())
@@ -110,8 +130,8 @@ def evaluate_structure(tagger: EntityTagger, records: list[dict]) -> dict:
         for a in r.get("assignments", []):
             e = r["entities"][a["agency"]]
             gold_t.add(((to_n(e["start"]), to_n(e["end"])), a["role"], g_dl[a["deadline"]] if a["deadline"] is not None else None))
-        agencies = [(k, e.start, e.end, e.attrs.get("role")) for k, e in enumerate(found) if e.label == "AGENCY"]
-        pred_t = {((found[a.agency].start, found[a.agency].end), a.role,
+        agencies = structure.settle(norm.text, ents)
+        pred_t = {((ents[a.agency].start, ents[a.agency].end), a.role,
                    (pred[a.deadline].start, pred[a.deadline].end) if a.deadline is not None else None)
                   for a in link_assignments(norm.text, agencies, pred)}
         triples.tp += len(gold_t & pred_t)
@@ -156,14 +176,14 @@ def _reference_codes(surface: str, province: str) -> dict | None:
     return {"key": "province_code" if level == 1 else "district_code", "code": code} if code else None
 
 
-def evaluate_attributes(tagger: EntityTagger, records: list[dict]) -> dict:
+def evaluate_attributes(tagger: EntityTagger, records: list[dict], found: list[list] | None = None) -> dict:
     """Accuracy of attributes on gold spans the tagger also found: document types and dates and
     official titles against the annotation, district and province codes against
     vietnamadminunits' parser (pre-2025 records, the record's province as context)."""
     counts = {k: [0, 0] for k in ("doc_type", "doc_date", "official_title", "place_code")}
-    for rec in records:
+    for rec, ents in zip(records, found or [None] * len(records)):
         norm = normalize(rec["text"])
-        ents = tagger.tag(norm.text, province=rec.get("province"))
+        ents = tagger.tag(norm.text, province=rec.get("province")) if ents is None else ents
         found = {(*norm.to_original(e.start, e.end), e.label): e.attrs for e in ents}
         for g in rec["entities"]:
             got = found.get((g["start"], g["end"], g["label"]))
@@ -221,13 +241,20 @@ def train_topics(train: list[dict], dev: list[dict], labels: tuple[str, ...], by
     if not by_genre or len(folds) < 2 or not trainable:
         return TopicClassifier(tuple(labels), **params).fit(texts, ys, X_calib=[r["text"] for r in dev],
                                                             y_calib=[r["topics"] for r in dev])
-    clf = TopicClassifier(tuple(labels), **params).fit(texts, ys)
+    clf = TopicClassifier(tuple(labels), **params)
+    # One vectorizer for the final model and every fold: the folds differ only in the rows their
+    # regressions see (its IDF saw every training text, but no labels), which keeps retraining fast.
+    vectorizer = DirectiveVectorizer(clf.headline_weight, clf.char_weight).fit(texts)
+    features = vectorizer.transform(texts)
+    clf.fit_features(vectorizer, features, ys)
+    # rows of topic_training_texts: each record in order, then each directive's headline
+    fold_of_row = [fold_of[id(r)] for r in train] + [fold_of[id(r)] for r in train if r["kind"] == "directive"]
     D = np.zeros((len(train), len(clf.classes_)))
     for fold in folds:
-        inside = [r for r in train if fold_of[id(r)] != fold]
+        inside = [i for i, f in enumerate(fold_of_row) if f != fold]
         held = [i for i, r in enumerate(train) if fold_of[id(r)] == fold]
-        model = TopicClassifier(tuple(labels), **params).fit(*topic_training_texts(inside))
-        D[held] = model.decision_matrix([train[i]["text"] for i in held])
+        model = TopicClassifier(tuple(labels), **params).fit_features(vectorizer, features[inside], [ys[i] for i in inside])
+        D[held] = model.feature_decisions(features[held])
     return clf.calibrate_from_decisions(D, [r["topics"] for r in train])
 
 
@@ -259,6 +286,17 @@ def topics_by_held_out_genre(train: list[dict], dev: list[dict], records: list[d
         clf = train_topics([r for r in train if genre_of(r) != genre], [r for r in dev if genre_of(r) != genre], labels)
         out[genre] = (clf, held)
     return out
+
+
+def structure_by_held_out_genre(train: list[dict], records: list[dict]) -> dict[str, tuple[StructureComponent, list[dict]]]:
+    """Leave one genre out for the role model: for each genre of ``records`` annotated with
+    assignments, a structure stage trained on the training records of the other genres."""
+    from .corpus import genre_of
+
+    annotated = [r for r in records if "assignments" in r]
+    return {genre: (StructureComponent.train([r for r in train if genre_of(r) != genre]),
+                    [r for r in annotated if genre_of(r) == genre])
+            for genre in sorted({genre_of(r) for r in annotated})}
 
 
 def data_hash(records: list[dict]) -> str:
@@ -311,25 +349,27 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
     unseen = splits["unseen"]
     held = held_out_names(read_records(corpus))
     _log(f"unseen-name split: {len(unseen)} records naming {len(held)} held-out agency and place forms")
-    _log("training the entity tagger (CRF over syllables, with augmented copies) …")
     fit_on = weighted(train, weight_imported)
     if len(fit_on) > len(train):
         _log(f"{(len(fit_on) - len(train)) // max(1, weight_imported - 1)} imported records weigh {weight_imported}")
-    tagger = train_entities(fit_on, progress=sys.stderr.isatty(), exclude=held)
-    _log(f"  done in {time.perf_counter() - t0:.0f} s; training the topic classifier …")
-    topics = train_topics(fit_on, dev, taxonomy.topics)
-    _log("scoring on the test split …")
-    test_dir = [r for r in test if r["kind"] == "directive"]
     seen = training_names(train)
+    # The CRF (single-threaded, the longest stage) trains and scores in a worker process while this
+    # one trains the topics and the structure stage: two cores, about half the wall time.
+    _log("training the entity tagger (CRF over syllables, with augmented copies) in a worker, and the topic "
+         "classifier and the structure stage here …")
+    entity_job = _start_worker(_entity_stage, fit_on, held, test, unseen, seen)
+    topics = train_topics(fit_on, dev, taxonomy.topics)
+    structure = StructureComponent.train(train)
+    test_dir = [r for r in test if r["kind"] == "directive"]
     metrics = {
-        "structure_test": evaluate_structure(tagger, test),
-        "entities_test": evaluate_entities(tagger, test, seen),
-        "entities_unseen": evaluate_entities(tagger, unseen, seen),
-        "attributes_test": evaluate_attributes(tagger, test),
         "topics_test": evaluate_topics(topics, test),
         "topics_test_directives": evaluate_topics(topics, test_dir),
         "topics_test_headlines_only": evaluate_topics(topics, test, headline_only=True),
     }
+    _log(f"  topics and structure done at {time.perf_counter() - t0:.0f} s; waiting for the entity tagger …")
+    tagger, test_entities, entity_metrics = entity_job()
+    _log(f"  entity tagger trained and scored at {time.perf_counter() - t0:.0f} s; scoring the structure stage …")
+    metrics = {"structure_test": evaluate_structure(tagger, test, structure, test_entities), **entity_metrics, **metrics}
     manifest = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "labels": {"topics": list(taxonomy.topics), "entities": list(taxonomy.entity_labels)},
@@ -343,11 +383,35 @@ def train_model_set(corpus: list[Path] | None = None, out: Path = BUNDLED,
         "versions": versions(),
         "metrics": metrics,
     }
-    write_model_set(Path(out), [EntityComponent(tagger), TopicComponent(topics), StructureComponent()], manifest,
+    write_model_set(Path(out), [EntityComponent(tagger), TopicComponent(topics), structure], manifest,
                     model_card(manifest))
     seconds = time.perf_counter() - t0
     _log(f"model set written to {out} in {seconds:.0f} s")
     return TrainingResult(Path(out), metrics, seconds)
+
+
+def _entity_stage(fit_on: list[dict], held: set[str], test: list[dict], unseen: list[dict],
+                  seen: set[str]) -> tuple[EntityTagger, list[list], dict]:
+    """The entity tagger trained on ``fit_on``, its entities of the test records, and its scores
+    on the test and unseen-name splits."""
+    tagger = train_entities(fit_on, progress=sys.stderr.isatty(), exclude=held)
+    found = tag_records(tagger, test)
+    return tagger, found, {"entities_test": evaluate_entities(tagger, test, seen, found),
+                           "entities_unseen": evaluate_entities(tagger, unseen, seen),
+                           "attributes_test": evaluate_attributes(tagger, test, found)}
+
+
+def _start_worker(function, *args):
+    """Run ``function(*args)`` in a joblib loky worker (which exits with this process) and return
+    a callable that waits for its result. With one core, run it here when the result is asked for."""
+    import os
+
+    if (os.cpu_count() or 1) < 2:
+        return lambda: function(*args)
+    from joblib.externals.loky import get_reusable_executor
+
+    future = get_reusable_executor(max_workers=1).submit(function, *args)
+    return future.result
 
 
 def model_card(manifest: dict) -> str:
@@ -363,7 +427,9 @@ def model_card(manifest: dict) -> str:
         "the library adds document-number patterns, gazetteers, the span resolver and attribute rules), `topics` "
         "(`topics.json`, vocabularies, parameters, Platt calibration and thresholds, and `topics.npz`, weights: "
         "TF-IDF syllable and character n-grams, one logistic regression per topic, calibrated and thresholded on "
-        "dev).", "",
+        "held-out genre families), `structure` (`structure.json` and `structure.npz`: two logistic regressions over "
+        "named features, one keeping the deadlines among the time expressions the rules find, one settling each "
+        "agency's role; the rules resolve dates and bind bodies to deadlines).", "",
         "## Entities, test split (exact spans)", "", "| label | P | R | F1 | support |", "| --- | ---: | ---: | ---: | ---: |",
     ]
     for label, s in m["entities_test"].items():
@@ -385,6 +451,11 @@ def model_card(manifest: dict) -> str:
     for key, a in m["attributes_test"].items():
         acc = "-" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
         lines.append(f"| {key} | {acc} | {a['n']} | {refs[key]} |")
+    st = m.get("structure_test")
+    if st:
+        lines += ["", f"## Deadlines and assignments, test split ({st['records']} annotated records, end to end)", "",
+                  f"deadline span F1 {st['deadline_spans']['f1']:.3f}, date accuracy on matched spans "
+                  f"{st['deadline_dates']['accuracy'] or 0:.3f}, assignment triple F1 {st['assignment_triples']['f1']:.3f}"]
     for key, title in (("topics_test", "all test records"), ("topics_test_directives", "test directives"),
                        ("topics_test_headlines_only", "headlines alone")):
         t = m[key]

@@ -9,7 +9,7 @@ from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, 
                        alternation, state_apparatus, unit_words)
 from .gazetteer import AdminUnit, title_index, units_by_name, _key
 
-__all__ = ["agency_attrs", "official_attrs", "location_attrs", "assign_roles"]
+__all__ = ["agency_attrs", "official_attrs", "location_attrs", "assign_roles", "one_role_per_body"]
 
 # ---------------------------------------------------------------- agencies
 _CENTRAL_HEADS = re.compile(r"^(?:" + "|".join(CENTRAL_HEADS) + ")", re.I)  # the entries are patterns
@@ -102,7 +102,7 @@ _ISSUER_AFTER = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*)?(?:(?:vừa|đã|cũng
 _ORDER_AFTER = re.compile(r"^\s*,?\s*(?:(?:vừa|đã|cũng)\s+)?(?:chỉ đạo|yêu cầu|giao|đề nghị|thông báo|quyết định)", re.I)
 _ORDER_GIVER = re.compile(r"^(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN|Chính phủ|Bộ(?! Chỉ huy)|Tỉnh ủy|Thành ủy|Huyện ủy|"
                           r"Ban Thường vụ|Ban Chỉ đạo|HĐND|Hội đồng nhân dân|Văn phòng Chính phủ)", re.I)
-_EXECUTES = re.compile(r"chịu trách nhiệm thi hành|thi hành Quyết định|tổ chức thực hiện Quyết định", re.I)
+_EXECUTES = re.compile(r"chịu trách nhiệm thi hành|thi hành Quyết định|tổ chức thực hiện Quyết định|căn cứ Quyết định (?:này )?thi hành", re.I)
 _TITLE_OF_ISSUER = re.compile(r"(?:(?:Phó\s+)?Chủ tịch|Chánh Văn phòng|(?:Phó\s+)?Bí thư|(?:Phó\s+)?Giám đốc|"
                               r"(?:Thứ|Bộ)\s+trưởng|Thủ tướng)\s+$")
 _CLAUSE_START = re.compile(r"(?:^|[;:.]\s+|\n\s*(?:[-–•+]\s*|\d{1,2}[.)]\s*|[a-zđ][.)]\s*|Điều \d+\.\s*)?|"
@@ -166,13 +166,13 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
                     k -= 1
         done.append((s, e, attrs))
         previous_role, previous_end, previous_opens = role, e, opens
-    _one_role_per_body(text, done)
+    one_role_per_body(text, done)
 
 
 _KINH_GUI = re.compile(r"kính gửi\s*:?[^\n]*$", re.I)
 
 
-def _one_role_per_body(text: str, agencies: list[tuple[int, int, dict]]) -> None:
+def one_role_per_body(text: str, agencies: list[tuple[int, int, dict]]) -> None:
     """A body's role sits on the mention that assigns it: an addressee of the "Kính gửi" line that
     is given a task further on keeps only that task's role, and the issuer is named once."""
     key = lambda a: a[2].get("canonical") or text[a[0]:a[1]]
