@@ -35,6 +35,19 @@ def test_normalised_spans_map_back_inside_the_original(text):
 
 
 @SETTINGS
+@given(st.one_of(TEXTS, st.lists(st.sampled_from(list("oOuUqQ") + ["à", "ẻ", "ỷ", "Ý", "9\u0301", "\u0e31", "\U0001d165",
+                                                               "\x07", "\u2028", "\ue000", "\u00ad", " ", "a", "²", "Ⅻ", "hoá", "\r\n", "“"]),
+                                 max_size=30).map("".join)))
+def test_the_quick_path_of_normalisation_is_the_full_pass(text):
+    """Most text needs only one-for-one replacements, which normalise() does at C speed; where it
+    takes that path, text and offsets are exactly those of the character-by-character pass."""
+    from vnpolicy_nlp.text import _normalize_by_character
+
+    quick, full = normalize(text), _normalize_by_character(text)
+    assert (quick.text, list(quick.starts), list(quick.ends)) == (full.text, list(full.starts), list(full.ends))
+
+
+@SETTINGS
 @given(TEXTS)
 def test_splitting_neither_loses_nor_duplicates_text(text):
     records = NLP.tag_bulletin(text)

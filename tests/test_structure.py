@@ -187,3 +187,19 @@ def test_the_bundled_stage_tells_duties_from_rates_and_tasks_from_citations(nlp)
             date="2025-12-01").to_dict()
     roles = {d["entities"][a["agency"]]["text"]: a["role"] for a in d["assignments"]}
     assert "Chính phủ" not in roles and roles.get("UBND các xã") == "lead"
+
+
+def test_every_deadline_pattern_opens_with_an_anchor_word():
+    """Candidates are looked for only where an anchor word stands; a pattern that could match
+    elsewhere would silently never fire."""
+    from vnpolicy_nlp.corpus import split_records
+    from vnpolicy_nlp.structure import _ANCHOR, _PATTERNS
+
+    texts = [r["text"] for r in split_records()["dev"] if "deadlines" in r]
+    hits = 0
+    for text in texts:
+        for _, pattern in _PATTERNS:
+            for m in pattern.finditer(text):
+                hits += 1
+                assert _ANCHOR.match(text, m.start()), (pattern.pattern[:40], text[m.start():m.end()])
+    assert hits > 100

@@ -88,6 +88,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("event", re.compile(r"\btrước\s+(?:Tết\s+Nguyên\s+đán(?:\s+[A-ZĐ]\w+\s+[A-ZĐ]\w+)?|ít\s+nhất\s+\d{1,3}\s+giờ)")),
 ]
 _NEEDS_TRIGGER = {"month", "quarter", "half", "year"}
+# The first word of every pattern above (tests/test_structure.py checks that none starts elsewhere).
+_ANCHOR = re.compile(r"\b(?:xong|trước|chậm|hạn|muộn|vào|định|đến|trong|hằng|hàng|mỗi|sau)\b", re.I)
 
 
 def _last_day(year: int, month: int) -> int:
@@ -133,9 +135,11 @@ class Candidate:
 def deadline_candidates(text: str) -> list[Candidate]:
     """Every time expression a pattern matches, in text order, non-overlapping (the longest wins)."""
     found: list[tuple[int, int, str, dict]] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), kind, m.groupdict()))
+    for anchor in _ANCHOR.finditer(text):  # every pattern opens with one of these words: try them there only
+        for kind, pattern in _PATTERNS:
+            m = pattern.match(text, anchor.start())
+            if m:
+                found.append((m.start(), m.end(), kind, m.groupdict()))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[Candidate] = []
     last_end = -1

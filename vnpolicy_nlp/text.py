@@ -12,6 +12,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["NormalizedText", "normalize", "canonical_syllable"]
 
@@ -88,10 +89,83 @@ def _clusters(text: str):
         i = j
 
 
+# The common case, checked at C speed: an NFC text whose only changes are one-for-one characters.
+_ONE_FOR_ONE = str.maketrans(_CHAR_MAP)
+_PRINTABLE_CHECK = str.maketrans({**{k: "a" for k in _CHAR_MAP}, "\n": "a"})
+_SLOW_CHARS = re.compile("[\r" + "".join(sorted(_DROP)) + "]")
+# Where an old-style open syllable may stand (tone on its second vowel: "hoà", "khoẻ", "thuỷ"): its
+# tone moves, one letter for another, so the offsets stay the identity.
+_OLD_TONE = re.compile(r"[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ]")
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """Any combining mark (a mark joins the character before it) or astral character: the full
+    pass handles those. Built on first use from the Unicode database (the BMP's marks, as ranges)."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if start is None:
+                start = cp
+            elif cp != prev + 1:
+                ranges.append((start, prev))
+                start = cp
+            prev = cp
+    ranges.append((start, prev))
+    body = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return re.compile(f"[{body}\\U00010000-\\U0010ffff]")
+
+
+def _identity_map(original: str) -> NormalizedText | None:
+    """The normalised text when every change is one character for one (quotes, dashes, spaces, a
+    tone moved within a syllable), so the offset map is the identity; None when the full pass is
+    needed (decomposed text, combining marks, dropped or control characters, CRLF)."""
+    if (not unicodedata.is_normalized("NFC", original) or _SLOW_CHARS.search(original) or _marks().search(original)
+            or not original.translate(_PRINTABLE_CHECK).isprintable()):
+        return None
+    text = original.translate(_ONE_FOR_ONE)
+    n = len(text)
+    pieces: list[tuple[int, int, str]] = []
+    done = 0
+    for m in _OLD_TONE.finditer(text):
+        if m.start() < done:
+            continue
+        s, e = m.start(), m.end()
+        while s > 0 and text[s - 1].isalpha():
+            s -= 1
+        while e < n and text[e].isalpha():
+            e += 1
+        done = e
+        if e - s > 64:  # as the full pass: a run this long is not a syllable
+            continue
+        canon = canonical_syllable(text[s:e])
+        if canon != text[s:e]:
+            if len(canon) != e - s:
+                return None
+            pieces.append((s, e, canon))
+    if pieces:
+        out, pos = [], 0
+        for s, e, canon in pieces:
+            out += [text[pos:s], canon]
+            pos = e
+        out.append(text[pos:])
+        text = "".join(out)
+    code = "i" if n < 2**31 - 1 else "q"
+    return NormalizedText(original, text, array(code, range(n)), array(code, range(1, n + 1)))
+
+
 def normalize(original: str) -> NormalizedText:
     """Return the canonical form of ``original`` with its offset map. The map is two arrays of
     machine integers and the text is built a chunk at a time, so memory stays a small multiple
     of the input's size."""
+    fast = _identity_map(original)
+    if fast is not None:
+        return fast
+    return _normalize_by_character(original)
+
+
+def _normalize_by_character(original: str) -> NormalizedText:
+    """The full pass: decomposed text, old-style tones, dropped and control characters, CRLF."""
     out: list[str] = []
     chunks: list[str] = []
     code = "i" if len(original) < 2**31 - 1 else "q"  # 4 bytes an offset when they fit

@@ -19,10 +19,14 @@ _DOCNUM = re.compile(r"\d.*/")
 _UNIT_FIRST = {w.split()[0] for w in unit_words()}
 
 
+_DATE = re.compile(r"\d{1,2}/\d{1,2}(/\d{4})?")
+
+
+@lru_cache(maxsize=65536)
 def _shape(tok: str) -> str:
     if _DOCNUM.match(tok):
         return "DOCNUM"
-    if re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", tok):
+    if _DATE.fullmatch(tok):
         return "DATE"
     if tok.isdigit():
         return "D"
@@ -83,6 +87,21 @@ def _gazetteer_tags(lower: list[str]) -> list[list[str]]:
     return tags
 
 
+_OFFSETS = ("", "-3", "-2", "-1", "1", "2", "3")  # slot 0 is the syllable itself
+_PAD = tuple(f"w{d}=<pad>" for d in _OFFSETS)
+
+
+@lru_cache(maxsize=65536)
+def _word_strings(w: str) -> tuple:
+    """The feature strings of one lower-cased syllable at each offset, and whether it is a family name."""
+    return (*(f"w{d}={w}" for d in _OFFSETS), w in FAMILY_NAMES)
+
+
+@lru_cache(maxsize=256)
+def _shape_strings(shape: str) -> tuple[str, ...]:
+    return tuple(f"s{d}={shape}" for d in _OFFSETS)
+
+
 def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[str]]:
     """Feature strings for each token of one text (CRFsuite's item format)."""
     lower = [t.lower() for t in tokens]
@@ -100,10 +119,13 @@ def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[s
         cap_run[i] = run
     feats = []
     n = len(tokens)
+    word_at = [_word_strings(w) for w in lower]  # "w=…", "w-3=…" … "w3=…", made once per distinct syllable
+    shape_at = [_shape_strings(sh) for sh in shapes]
     for i in range(n):
         w = lower[i]
-        f = [f"w={w}", f"s={shapes[i]}", f"run={min(cap_run[i], 5)}"]
-        if w in FAMILY_NAMES:
+        own = word_at[i]
+        f = [own[0], shape_at[i][0], f"run={min(cap_run[i], 5)}"]
+        if own[7]:
             f.append("family")
         if joins[i]:
             f.append("join+")
@@ -111,16 +133,16 @@ def sentence_features(tokens: list[str], gazetteers: bool = True) -> list[list[s
             f.append("join-")
         if w in _UNIT_FIRST:
             f.append("unitword")
-        for d in (-3, -2, -1, 1, 2, 3):
+        for slot, d in enumerate((-3, -2, -1, 1, 2, 3), start=1):
             k = i + d
             if 0 <= k < n:
-                f.append(f"w{d}={lower[k]}")
+                f.append(word_at[k][slot])
                 if abs(d) <= 2:
-                    f.append(f"s{d}={shapes[k]}")
-                    if lower[k] in FAMILY_NAMES:
+                    f.append(shape_at[k][slot])
+                    if word_at[k][7]:
                         f.append(f"family{d}")
             else:
-                f.append(f"w{d}=<pad>")
+                f.append(_PAD[slot])
         if i > 0:
             f.append(f"w-1|w={lower[i - 1]}|{w}")
         if i + 1 < n:
