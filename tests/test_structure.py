@@ -203,3 +203,29 @@ def test_every_deadline_pattern_opens_with_an_anchor_word():
                 hits += 1
                 assert _ANCHOR.match(text, m.start()), (pattern.pattern[:40], text[m.start():m.end()])
     assert hits > 100
+
+
+def test_bodies_named_by_their_heads_titles_in_one_list_share_role_and_limit():
+    """Real directives name the heads: "yêu cầu Giám đốc Sở Y tế, Chủ tịch UBND các huyện … hoàn
+    thành trước ngày …": both bodies are told to act, by the same limit."""
+    from vnpolicy_nlp.entities.attributes import agency_attrs, assign_roles
+
+    text = ("Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Y tế, Chủ tịch UBND các huyện, thành phố tổ chức tiêm vắc xin, "
+            "hoàn thành trước ngày 30/9/2021.")
+    names = ["UBND tỉnh", "Sở Y tế", "UBND các huyện, thành phố"]
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    attrs = [agency_attrs(n) for n in names]
+    assign_roles(text, [(s, e, a) for (s, e), a in zip(spans, attrs)])
+    assert [a.get("role") for a in attrs] == ["issuer", "lead", "lead"]
+    agencies = [(k, s, e, a["role"]) for k, ((s, e), a) in enumerate(zip(spans, attrs))]
+    links = link_assignments(text, agencies, find_deadlines(text, dt.date(2021, 9, 1)))
+    assert [(a.role, a.deadline) for a in links] == [("issuer", None), ("lead", 0), ("lead", 0)]
+
+
+def test_a_limit_in_a_sentence_naming_no_body_closes_the_last_task_before_it():
+    text = ("Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính xây dựng đề án tinh giản biên chế. "
+            "Thời gian hoàn thành: trước ngày 30/9/2023.\n\nSở Y tế kiểm tra các cơ sở khám bệnh.")
+    names = ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế"]
+    agencies = [(k, text.index(n), text.index(n) + len(n), r) for k, (n, r) in enumerate(zip(names, ["lead", "coordinate", "lead"]))]
+    links = link_assignments(text, agencies, find_deadlines(text, dt.date(2023, 8, 1)))
+    assert [(a.role, a.deadline) for a in links] == [("lead", 0), ("coordinate", 0), ("lead", None)]

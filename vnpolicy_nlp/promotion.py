@@ -40,7 +40,7 @@ def gate(candidate: Path, current: Path, corpus=None, judge: list[dict] | None =
          judge_name: str | None = None) -> Verdict:
     from .corpus import split_records
     from .evaluation import format_table
-    from .training import HEADLINE_METRICS, live_metrics, regressions
+    from .training import HEADLINE_METRICS, STRUCTURE_METRICS, live_metrics, regressions
 
     rows: list[list[str]] = []
     fallen: list[str] = []
@@ -50,6 +50,7 @@ def gate(candidate: Path, current: Path, corpus=None, judge: list[dict] | None =
             rows.append(["(no records)", where, "-", "-", "-"])
             return
         new, old = live_metrics(candidate, records), live_metrics(current, records)
+        keys = [k for k in keys if k in new and k in old]  # a set without the component has no such metric
         for k in keys:
             rows.append([k, where + ("" if decides else " (report only)"), f"{old[k]:.3f}", f"{new[k]:.3f}",
                          f"{new[k] - old[k]:+.3f}"])
@@ -68,6 +69,8 @@ def gate(candidate: Path, current: Path, corpus=None, judge: list[dict] | None =
     else:
         compare(splits["dev"], "dev", True)
         compare(splits["unseen"], "unseen names", True, keys=("entities micro-F1",))
+        # deadlines and roles, on the dev records annotated with them: reported, not gated
+        compare([r for r in splits["dev"] if "assignments" in r], "dev, deadlines annotated", False, keys=STRUCTURE_METRICS)
         judged_on = "the dev and unseen-name splits"
     compare(splits["test"], "test", False)
     table = format_table(rows, ["metric", "on", "current", "new", "change"])

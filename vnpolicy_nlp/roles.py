@@ -28,6 +28,8 @@ _LINE_KIND = [("kinh_gui", re.compile(r"^\s*kính gửi", re.I)), ("noi_nhan", r
               ("dieu", re.compile(r"^\s*điều \d+\.", re.I)), ("item", re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zđ][.)]|[-–•+])\s*")),
               ("header", re.compile(r"^[^a-zà-ỹđ]*$"))]
 _CONTEXT = 40  # characters read on each side for the bag of nearby words
+_RECIPIENTS = re.compile(r"^\s*kính gửi\b|\bđiện\s*:", re.I)
+_ASSIGNING = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phối hợp|chủ trì|kính gửi|điện|thi hành|báo cáo|gửi|về)\b", re.I)
 
 
 def _words(text: str) -> list[str]:
@@ -69,6 +71,11 @@ def mention_features(text: str, agencies: list[tuple[int, int, str | None]], k: 
             gap = text[pe:s] if j < k else text[e:ps]
             glue = "list" if re.fullmatch(r"\s*(?:,|và|;|, và)\s*(?:với\s+)?(?:các\s+)?", gap) else "far"
             out.append(f"{side}={prole or NO_ROLE}|{glue}")
+    # the last verb of assigning in the clause before the mention: "yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện …"
+    clause_start = max(text.rfind(c, 0, s) for c in ";:\n.") + 1
+    verbs = _ASSIGNING.findall(text, clause_start, s)
+    verb = verbs[-1].lower() if verbs else "none"
+    out += [f"clause_verb={verb}", f"rule={rule}|clause_verb={verb}"]
     earlier = [agencies[j][2] for j in range(k) if keys[j] == keys[k]]
     if earlier:
         out.append("seen_before")
@@ -129,7 +136,14 @@ class RoleModel:
         """Replace the rules' ``role`` in each agency's attrs with the model's, then keep one role
         per body as the rules do (an issuer named once, a Kính gửi addressee given a task later)."""
         keys = [a.get("canonical") or text[s:e] for s, e, a in agencies]  # the entity stage's canonical names
-        roles = self.predict(text, [(s, e, a.get("role")) for s, e, a in agencies], keys)
+        rules = [a.get("role") for _, _, a in agencies]
+        roles = self.predict(text, [(s, e, r) for (s, e, _), r in zip(agencies, rules)], keys)
+        for k, (s, _, attrs) in enumerate(agencies):
+            # a recipient of the "Kính gửi" line (or of a dispatch's "điện:") is its addressee unless
+            # the text gives it a task further on, where its role is put (the corpus's decided case)
+            if rules[k] == "addressee" and _RECIPIENTS.search(text[text.rfind("\n", 0, s) + 1:s]):
+                later = {roles[j] for j in range(k + 1, len(agencies)) if keys[j] == keys[k]} - {None}
+                roles[k] = None if later - {"addressee"} else "addressee"
         for (_, _, attrs), role in zip(agencies, roles):
             attrs.pop("role", None)
             if role:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .components import Component, Doc
+from .entities.attributes import TITLED_END
 from .evaluation import PRF
 
 if TYPE_CHECKING:
@@ -173,7 +174,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-ZĐ]\.)(?<!\b[A-ZĐ][A-Za-z]\.)(
 # "Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật … trước ngày 10/2": the task passed down is both bodies'.
 _PASSED_DOWN = re.compile(r"^\s*(?:chủ trì,?\s*)?(?:chỉ đạo|hướng dẫn|giao|yêu cầu|đôn đốc)\s+(?:các\s+)?$", re.I)
 _PASSING_VERB = re.compile(r"\b(?:chỉ đạo|hướng dẫn|giao|yêu cầu|đôn đốc)\s+(?:các\s+)?$", re.I)
-_OWNER_LIST = re.compile(r"^\s*(?:,|và|, và)\s*(?:các\s+)?$")  # "UBND xã A và UBND xã B di dời …": one task
+# "UBND xã A và UBND xã B di dời …", "Giám đốc Sở Y tế, Chủ tịch UBND các huyện tổ chức …": one task
+_OWNER_LIST = re.compile(r"^\s*(?:,|và|, và)\s*" + TITLED_END)
 _OWNER_ROLES = ("lead", "addressee")
 
 
@@ -234,6 +236,19 @@ def link_assignments(text: str, agencies: list[tuple[int, int, int, str | None]]
         if bound[index] is None and (_PASSED_DOWN.match(between) or _OWNER_LIST.match(between) or (
                 _PASSING_VERB.search(between) and not re.search(r"[;.\n]", between))):
             bound[index] = bound[nxt[0]]
+    # A limit in a sentence that names no body ("Thời gian hoàn thành: trước ngày 30/9.") closes the
+    # task of the last owner before it in its paragraph, if that owner has no limit yet.
+    taken = {k for k in bound.values() if k is not None}
+    for k, d in enumerate(deadlines):
+        if k in taken:
+            continue
+        sentence = _start_of(_SENTENCE_END, text, d.start)
+        if any(sentence <= a[1] < _end_of(_SENTENCE_END, text, d.end) for a in agencies):
+            continue
+        paragraph = _start_of(_PARAGRAPH_END, text, d.start)
+        before = [o for o in owners if paragraph <= o[1] < sentence]
+        if before and bound[before[-1][0]] is None:
+            bound[before[-1][0]] = k
     out: list[Assignment] = []
     last_owner: tuple[int, int] | None = None  # (index, sentence start) of the latest owner
     n_owner = -1

@@ -474,6 +474,8 @@ def model_card(manifest: dict) -> str:
 
 # ------------------------------------------------------------------ comparing and promoting sets
 HEADLINE_METRICS = ("entities micro-F1", "topics macro-F1", "topics exact-set", "headlines macro-F1")
+#: The structure stage's own scores (gold spans and roles as input), shown when sets are compared.
+STRUCTURE_METRICS = ("deadline span F1", "agency role accuracy (gold spans)", "assignment links F1 (gold roles)")
 
 
 def live_metrics(model_dir: Path, records: list[dict]) -> dict:

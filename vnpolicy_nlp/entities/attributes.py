@@ -86,14 +86,20 @@ def agency_successor(canonical: str) -> dict | None:
 # to do the task (giao, yêu cầu, chỉ đạo X …, or a clause that opens with the body and its task);
 # coordinate = phối hợp với; addressee = asked rather than ordered (đề nghị, kính gửi); issuer =
 # the body that gives the order (also the body of the title of the person who gives it).
+# The title of a body's head, between the word that gives the role and the body ("yêu cầu Giám đốc Sở Y
+# tế, Chủ tịch UBND các huyện tổ chức …": both bodies are told to act).
+_LIST_TITLE = (r"(?i:(?:phó\s+)?(?:chủ tịch|giám đốc|tổng giám đốc|thủ trưởng|chỉ huy trưởng|chánh văn phòng|chánh thanh tra|"
+               r"trưởng ban|cục trưởng|chi cục trưởng|bí thư|tư lệnh|trưởng phòng|hiệu trưởng))")
+TITLED_END = rf"(?:các\s+)?(?:{_LIST_TITLE}\s+(?:các\s+)?)?$"
 _LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:là cơ quan thường trực,?\s*)?(?:chủ trì|làm đầu mối|là đầu mối|"
                          r"có trách nhiệm|chịu trách nhiệm)", re.I)
 _COORD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?phối hợp\b(?!\s+(?:chặt chẽ\s+)?với)", re.I)
 _ADDRESSEE_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?được đề nghị\b", re.I)
-_COORD_BEFORE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với)?|cùng với)\s*(?:các\s+)?$", re.I)
-_ADDRESSEE_BEFORE = re.compile(r"(?:đề nghị|kính gửi:?|kính đề nghị)\s*(?:các\s+)?$", re.I)
+_COORD_BEFORE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với)?|cùng với)\s*" + TITLED_END, re.I)
+# "CHỦ TỊCH UBND TỈNH điện: Giám đốc Sở …": a dispatch's recipients, as in a "Kính gửi" line
+_ADDRESSEE_BEFORE = re.compile(r"(?:đề nghị|kính gửi:?|kính đề nghị|\bđiện:)\s*" + TITLED_END, re.I)
 _LEAD_BEFORE = re.compile(r"(?:\bgiao(?: cho)?|\byêu cầu|\bchỉ đạo|nhiệm vụ của|trách nhiệm của|\bđôn đốc|\bgiao nhiệm vụ cho)"
-                          r"\s*(?:các\s+)?$", re.I)
+                          r"\s*" + TITLED_END, re.I)
 _ISSUER_AFTER = re.compile(rf"^\s*(?:\([^)]{{0,40}}\)\s*)?(?:(?:vừa|đã|cũng)\s+)?(?:ban hành|có (?:{alternation(ISSUED_DOC_WORDS)})|"
                            r"ký|phê duyệt|quyết định|Quyết định|tổ chức hội nghị|điện|gửi Công văn)", re.I)
 # Ordering verbs make the body an issuer only for bodies that give orders to others (the People's
@@ -111,7 +117,8 @@ _TASK_VERB = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:(?:khẩn trương|tiếp
                         r"nghiêm túc|sớm|tăng cường|có trách nhiệm)\s+)?[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
 _NOT_TASK = re.compile(r"^\s*(?:cho biết|cho rằng|thông tin|đánh giá|nhận định|ghi nhận|là\b|đã\b|vừa\b|có\b(?! trách)|"
                        r"được\b|đang\b|và\b|với\b|của\b|tại\b|về\b|trong\b|theo\b|cũng\b|thuộc\b|năm\b|ngày\b|để\b)", re.I)
-_LIST_GLUE = re.compile(r"^\s*(?:,|và|;|, và)\s*(?:với\s+)?(?:các\s+)?$")
+# What joins two bodies of one list: a comma or "và", and perhaps the title of the next body's head.
+_LIST_GLUE = re.compile(r"^\s*(?:,|và|;|, và)\s*(?:với\s+)?" + TITLED_END)
 _WINDOW = 80  # characters of context read on each side: roles are local, and the cost stays linear
 
 
