@@ -16,7 +16,7 @@ from pathlib import Path
 __all__ = [
     "DATA", "UNIT_WORDS", "unit_words", "alternation", "AGENCY_LEVEL_WORDS", "AGENCY_LEVEL_TWO_SYLLABLES",
     "TITLE_GLUE", "HONORIFICS", "FAMILY_NAMES", "PLACE_TYPE_WORDS", "CONNECTORS",
-    "CENTRAL_HEADS", "DOC_TYPE_NAMES", "bodies", "foreign_places", "place_names", "ISSUED_DOC_WORDS", "PROVINCE_OFFICE_NAMES", "state_apparatus", "titles",
+    "CENTRAL_HEADS", "DOC_TYPE_NAMES", "TITLED_END", "bodies", "foreign_places", "place_names", "ISSUED_DOC_WORDS", "PROVINCE_OFFICE_NAMES", "state_apparatus", "titles",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -135,3 +135,10 @@ def place_names(level: str) -> tuple[str, ...]:
 def titles() -> tuple[str, ...]:
     """Titles of officials ("Phó Chủ tịch", "Giám đốc"), from ``state_apparatus.json``."""
     return tuple(state_apparatus()["titles"])
+
+
+# A regex tail: the title of a body's head, between the word that gives a role and the body ("yêu cầu Giám đốc Sở Y
+# tế, Chủ tịch UBND các huyện tổ chức …": both bodies are told to act).
+_HEAD_TITLE = (r"(?i:(?:phó\s+)?(?:chủ tịch|giám đốc|tổng giám đốc|thủ trưởng|chỉ huy trưởng|chánh văn phòng|chánh thanh tra|"
+               r"trưởng ban|cục trưởng|chi cục trưởng|bí thư|tư lệnh|trưởng phòng|hiệu trưởng))")
+TITLED_END = rf"(?:các\s+)?(?:{_HEAD_TITLE}\s+(?:các\s+)?)?$"

@@ -21,10 +21,8 @@ from dataclasses import asdict, dataclass
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .components import Component, Doc
-from .entities.attributes import TITLED_END
+from .lexicon import TITLED_END
 from .evaluation import PRF
 
 if TYPE_CHECKING:
@@ -333,6 +331,8 @@ class StructureComponent(Component):
     def to_files(self) -> dict[str, bytes]:
         if self.roles is None or self.judge is None:
             return {"structure.json": json.dumps({"version": 1}).encode("utf-8")}
+        import numpy as np
+
         buffer = io.BytesIO()
         np.savez(buffer, **self.roles.model.arrays("roles_"), **self.judge.model.arrays("deadlines_"))
         settings = {"version": self.VERSION, "roles": self.roles.model.meta(), "deadlines": self.judge.model.meta()}
@@ -341,6 +341,8 @@ class StructureComponent(Component):
 
     @classmethod
     def from_files(cls, files: Mapping[str, bytes], config: Mapping[str, Any]) -> "StructureComponent":
+        import numpy as np
+
         from .deadline_judge import DeadlineJudge
         from .linear_model import SparseLinear
         from .roles import RoleModel

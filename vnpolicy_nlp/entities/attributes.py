@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, UNIT_WORDS, bodies, foreign_places, place_names,
+from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, TITLED_END, UNIT_WORDS, bodies, foreign_places, place_names,
                        alternation, state_apparatus, unit_words)
 from .gazetteer import AdminUnit, title_index, units_by_name, _key
 
@@ -86,11 +86,6 @@ def agency_successor(canonical: str) -> dict | None:
 # to do the task (giao, yêu cầu, chỉ đạo X …, or a clause that opens with the body and its task);
 # coordinate = phối hợp với; addressee = asked rather than ordered (đề nghị, kính gửi); issuer =
 # the body that gives the order (also the body of the title of the person who gives it).
-# The title of a body's head, between the word that gives the role and the body ("yêu cầu Giám đốc Sở Y
-# tế, Chủ tịch UBND các huyện tổ chức …": both bodies are told to act).
-_LIST_TITLE = (r"(?i:(?:phó\s+)?(?:chủ tịch|giám đốc|tổng giám đốc|thủ trưởng|chỉ huy trưởng|chánh văn phòng|chánh thanh tra|"
-               r"trưởng ban|cục trưởng|chi cục trưởng|bí thư|tư lệnh|trưởng phòng|hiệu trưởng))")
-TITLED_END = rf"(?:các\s+)?(?:{_LIST_TITLE}\s+(?:các\s+)?)?$"
 _LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:là cơ quan thường trực,?\s*)?(?:chủ trì|làm đầu mối|là đầu mối|"
                          r"có trách nhiệm|chịu trách nhiệm)", re.I)
 _COORD_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?phối hợp\b(?!\s+(?:chặt chẽ\s+)?với)", re.I)
