@@ -119,3 +119,27 @@ def test_spans_never_cross_a_line_and_a_unit_word_alone_is_no_place(nlp):
         assert "\n" not in e["text"]
         assert e["text"].lower() not in ("tỉnh", "huyện", "xã", "thành phố")
         assert not e["text"].startswith(("thị xã gồm", "gồm"))
+
+
+def _resolved(text, spans):
+    from vnpolicy_nlp.entities.tagger import _resolve
+
+    found = [(text.index(t), text.index(t) + len(t), label) for t, label in spans]
+    return [(text[s:e], label) for s, e, label in _resolve(text, found)]
+
+
+def test_one_plural_head_shared_by_several_names_is_one_span():
+    text = "UBND 3 huyện Mèo Vạc, Đồng Văn và Yên Minh triển khai ngay; UBND huyện Bảo Lạc, Hà Quảng hỗ trợ."
+    got = _resolved(text, [("UBND 3 huyện Mèo Vạc", "AGENCY"), ("Đồng Văn", "LOCATION"), ("Yên Minh", "LOCATION"),
+                           ("UBND huyện Bảo Lạc", "AGENCY"), ("Hà Quảng", "LOCATION")])
+    assert got == [("UBND 3 huyện Mèo Vạc, Đồng Văn và Yên Minh", "AGENCY"), ("UBND huyện Bảo Lạc", "AGENCY"),
+                   ("Hà Quảng", "LOCATION")]  # a singular head names one unit: the place after it is its own
+
+
+def test_a_sub_unit_and_its_parent_after_a_spaced_dash_are_two_spans():
+    text = ("Trung tâm Công nghệ thông tin - Bộ Tư pháp, Phòng Tài chính - Kế hoạch huyện và "
+            "Trường Đại học Sư phạm - Đại học Huế.")
+    got = _resolved(text, [("Trung tâm Công nghệ thông tin - Bộ Tư pháp", "AGENCY"),
+                           ("Phòng Tài chính - Kế hoạch huyện", "AGENCY"), ("Trường Đại học Sư phạm - Đại học Huế", "AGENCY")])
+    assert got == [("Trung tâm Công nghệ thông tin", "AGENCY"), ("Bộ Tư pháp", "AGENCY"),
+                   ("Phòng Tài chính - Kế hoạch huyện", "AGENCY"), ("Trường Đại học Sư phạm - Đại học Huế", "AGENCY")]

@@ -91,6 +91,10 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
             e = _extend_header(text, s, e)
             if _inside_law_title(text, s, e):
                 continue
+            dash = _PARENT_AFTER_DASH.search(text, s, e)
+            if dash:  # "Trung tâm Công nghệ thông tin - Bộ Tư pháp": the sub-unit, then its parent
+                out.append((s, dash.start(), label))
+                s = dash.end()
         elif label == "LOCATION":  # a place starts at its name or its type word ("xã", "cửa khẩu", "sông")
             s = _skip_lowercase_lead(text, s, e)
             if not any(ch.isupper() or ch.isdigit() for ch in text[s:e]) or _UNIT_ONLY.match(text[s:e]) \
@@ -98,7 +102,35 @@ def _resolve(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, in
                 continue  # a unit word alone ("Tỉnh" of "Tỉnh ủy") or an article ("Điều 1") names no place
         if e > s:
             out.append((s, e, label))
-    return sorted(out)
+    return _share_head(text, sorted(out))
+
+
+# A sub-unit and its parent, a spaced dash between them, are two spans (ANNOTATION.md, decided
+# 2026-12); the dash inside a body's own name ("Phòng Tài chính - Kế hoạch") is not followed by a head,
+# and a member university's official name keeps its parent ("Trường Đại học Sư phạm - Đại học Huế").
+_PARENT_AFTER_DASH = re.compile(r"\s[-–]\s(?=(?:Bộ(?! phận)|Sở|Công an|UBND|Ủy ban nhân dân|Tổng cục|Cục|Văn phòng|Tỉnh ủy|"
+                                r"Thành ủy|Viện|Tập đoàn|Tổng công ty|Quân khu)\s+[A-ZĐ\w])")
+
+
+# "UBND các huyện Lệ Thủy, Quảng Ninh và Bố Trạch", "UBND 2 huyện Cẩm Xuyên và Thạch Hà": one head word
+# shared by several names is one span (ANNOTATION.md, decided 2026-12).
+_PLURAL_UNIT = re.compile(rf"\b(?:các|\d{{1,2}})\s+(?:{alternation(unit_words('district', 'commune', 'province', 'city'))})\s+"
+                          r"[A-ZĐ]", re.I)
+_LIST_JOIN = re.compile(r"(?:\s*,\s*(?:và\s+)?|\s+và\s+)")
+
+
+def _share_head(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An agency whose head names several units by a plural ("các huyện", "2 huyện") takes in the
+    bare place names listed right after it."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, label in spans:
+        if out and out[-1][2] == "AGENCY" and label == "LOCATION" and _PLURAL_UNIT.search(text, out[-1][0], out[-1][1]) \
+                and _LIST_JOIN.fullmatch(text, out[-1][1], s) and not _UNIT_ONLY.match(text[s:e].split()[0]) \
+                and text[s].isupper():
+            out[-1] = (out[-1][0], e, "AGENCY")
+            continue
+        out.append((s, e, label))
+    return out
 
 
 _PLACE_TYPES = PLACE_TYPE_WORDS
