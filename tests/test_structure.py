@@ -86,8 +86,8 @@ def test_assignments_reach_tables_and_spacy(nlp):
 
 # ------------------------------------------------------------------ phrasing seen in real directives
 def test_news_style_dotted_dates_keep_their_year():
-    assert _found("báo cáo kết quả về UBND tỉnh trước ngày 20.7.2020.", dt.date(2021, 1, 1)) == [
-        ("trước ngày 20.7.2020", "2020-07-20")]
+    assert _found("Các huyện gửi bảng tổng hợp hộ bị thiệt hại trước ngày 15.8.2021.", dt.date(2022, 1, 1)) == [
+        ("trước ngày 15.8.2021", "2021-08-15")]
 
 
 def test_an_abbreviated_unit_does_not_end_the_sentence():
