@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vnpolicy_nlp.corpus import genre_of, load_taxonomy, read_records  # noqa: E402
-from vnpolicy_nlp.evaluation import PRF, format_table, span_scores  # noqa: E402
+from vnpolicy_nlp.evaluation import PRF, DeadlineScore, format_table, span_scores  # noqa: E402
 from vnpolicy_nlp.markup import parse_markup  # noqa: E402
 
 LABELS = load_taxonomy().entity_labels
@@ -96,25 +96,16 @@ def report_v2(first: dict[str, dict]) -> None:
     print()
     print(format_table([[g, len(v), f"{sum(v) / len(v):.3f}"] for g, v in sorted(by_genre.items())],
                        ["genre", "records", "topic sets identical"]))
-    spans, triples = PRF(), PRF()
-    same_date = matched = 0
+    deadlines, triples = DeadlineScore(), PRF()
     for i, r in zip(ids, second):
         f = first[i]
-        g = {(d["start"], d["end"]): d["date"] for d in f.get("deadlines", [])}
-        o = {(d["start"], d["end"]): d["date"] for d in r["deadlines"]}
-        spans.tp += len(g.keys() & o.keys())
-        spans.fp += len(o.keys() - g.keys())
-        spans.fn += len(g.keys() - o.keys())
-        for k in g.keys() & o.keys():
-            matched += 1
-            same_date += g[k] == o[k]
-        gt, ot = _triples(f), _triples(r)
-        triples.tp += len(gt & ot)
-        triples.fp += len(ot - gt)
-        triples.fn += len(gt - ot)
+        deadlines.add({(d["start"], d["end"]): d["date"] for d in f.get("deadlines", [])},
+                      {(d["start"], d["end"]): d["date"] for d in r["deadlines"]})
+        triples.add(_triples(f), _triples(r))
+    spans, matched = deadlines.spans, deadlines.dates_n
     print()
     print(format_table([["deadline spans", f"{spans.f1:.3f}", spans.tp + spans.fn],
-                        ["deadline dates, matched spans", f"{same_date / matched:.3f}" if matched else "–", matched],
+                        ["deadline dates, matched spans", f"{deadlines.date_accuracy:.3f}" if matched else "–", matched],
                         ["assignment triples (agency, role, deadline)", f"{triples.f1:.3f}", triples.tp + triples.fn]],
                        ["structure", "F1 / agreement", "n (first)"]))
     print()

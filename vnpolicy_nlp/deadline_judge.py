@@ -14,18 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .linear_model import SparseLinear
+from .words import lower_words
 from .structure import _COMPLETE, Candidate, deadline_candidates
 
 __all__ = ["DeadlineJudge", "candidate_features", "gold_candidate_examples"]
 
-_WORD = re.compile(r"\w+|[^\w\s]")
 _QUANTITY = re.compile(r"\d[\d.,]*\s+(?:\w+\s+){0,3}$")  # "9.000 lượt …" right before: a rate, not a duty
 _SENTENCE = re.compile(r"(?:^|[.!?]\s+|\n)")
 _CONTEXT = 60
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
 
 
 def candidate_features(text: str, c: Candidate) -> list[str]:
@@ -34,15 +30,15 @@ def candidate_features(text: str, c: Candidate) -> list[str]:
     sentence_start = max((m.end() for m in _SENTENCE.finditer(text, max(0, c.start - 300), c.start)), default=0)
     sentence = text[sentence_start:c.start]
     clause = re.split(r"[;.\n]", before_text)[-1]
-    before, after = _words(before_text), _words(text[c.end:c.end + _CONTEXT])
-    span = _words(text[c.start:c.end])
+    before, after = lower_words(before_text), lower_words(text[c.end:c.end + _CONTEXT])
+    span = lower_words(text[c.start:c.end])
     out = ["bias", f"kind={c.kind}", f"rule={c.rule_keeps}", f"kind={c.kind}|rule={c.rule_keeps}",
            f"first={span[0] if span else ''}", f"kind={c.kind}|first={span[0] if span else ''}"]
     for n in (1, 2):
         out.append(f"b{n}=" + " ".join(before[-n:]))
         out.append(f"a{n}=" + " ".join(after[:n]))
     out += [f"B:{w}" for w in set(before[-6:])] + [f"A:{w}" for w in set(after[:6])]
-    out += [f"S:{w}" for w in set(_words(sentence)[:4])]
+    out += [f"S:{w}" for w in set(lower_words(sentence)[:4])]
     if _COMPLETE.search(clause):
         out.append("completion_verb")
     if _QUANTITY.search(before_text):

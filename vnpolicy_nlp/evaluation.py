@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping, Set as AbstractSet
+from dataclasses import dataclass, field
 
-__all__ = ["PRF", "span_scores", "topic_scores", "brier", "format_table", "novelty_recall", "bootstrap_f1", "ece"]
+__all__ = ["PRF", "DeadlineScore", "span_scores", "topic_scores", "brier", "format_table", "novelty_recall", "bootstrap_f1", "ece"]
 
 
 @dataclass
@@ -29,6 +30,32 @@ class PRF:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
                 "support": self.tp + self.fn}
 
+    def add(self, gold: AbstractSet, pred: AbstractSet) -> None:
+        """Count one item's exact matches between a gold and a predicted set."""
+        self.tp += len(gold & pred)
+        self.fp += len(pred - gold)
+        self.fn += len(gold - pred)
+
+
+@dataclass
+class DeadlineScore:
+    """Deadline spans matched exactly, and the dates of the matched ones (ANNOTATION.md, deadlines)."""
+
+    spans: PRF = field(default_factory=PRF)
+    dates_right: int = 0
+    dates_n: int = 0
+
+    def add(self, gold: Mapping[tuple[int, int], str | None], pred: Mapping[tuple[int, int], str | None]) -> None:
+        """One item's deadlines, each ``(start, end) → ISO date or None``."""
+        self.spans.add(gold.keys(), pred.keys())
+        for key in gold.keys() & pred.keys():
+            self.dates_n += 1
+            self.dates_right += gold[key] == pred[key]
+
+    @property
+    def date_accuracy(self) -> float | None:
+        return self.dates_right / self.dates_n if self.dates_n else None
+
 
 def span_scores(gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int, int, str]]],
                 labels: tuple[str, ...]) -> dict[str, PRF]:
@@ -38,9 +65,7 @@ def span_scores(gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int,
         for label in labels:
             gl = {x for x in g if x[2] == label}
             pl = {x for x in p if x[2] == label}
-            scores[label].tp += len(gl & pl)
-            scores[label].fp += len(pl - gl)
-            scores[label].fn += len(gl - pl)
+            scores[label].add(gl, pl)
     scores["micro"] = PRF(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
                           sum(s.fn for s in scores.values()))
     return scores

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from .entities.attributes import agency_attrs, assign_roles, one_role_per_body
 from .linear_model import SparseLinear
+from .words import lower_words
 
 __all__ = ["RoleModel", "mention_features", "body_keys", "NO_ROLE", "gold_role_examples"]
 
 NO_ROLE = "none"
-_WORD = re.compile(r"\w+|[^\w\s]")
 _LINE_KIND = [("kinh_gui", re.compile(r"^\s*kính gửi", re.I)), ("noi_nhan", re.compile(r"^\s*nơi nhận", re.I)),
               ("can_cu", re.compile(r"^\s*(?:căn cứ|theo đề nghị|xét đề nghị)", re.I)),
               ("dieu", re.compile(r"^\s*điều \d+\.", re.I)), ("item", re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zđ][.)]|[-–•+])\s*")),
@@ -30,10 +30,6 @@ _LINE_KIND = [("kinh_gui", re.compile(r"^\s*kính gửi", re.I)), ("noi_nhan", r
 _CONTEXT = 40  # characters read on each side for the bag of nearby words
 _RECIPIENTS = re.compile(r"^\s*kính gửi\b|\bđiện\s*:", re.I)
 _ASSIGNING = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo|phối hợp|chủ trì|kính gửi|điện|thi hành|báo cáo|gửi|về)\b", re.I)
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
 
 
 def body_keys(text: str, agencies: list[tuple[int, int, str | None]]) -> list[str]:
@@ -45,7 +41,7 @@ def mention_features(text: str, agencies: list[tuple[int, int, str | None]], k: 
     """Names of the features of the ``k``-th agency mention; ``agencies`` are ``(start, end,
     rule role)`` in text order, ``keys`` their :func:`body_keys`."""
     s, e, rule = agencies[k]
-    before, after = _words(text[max(0, s - _CONTEXT):s]), _words(text[e:e + _CONTEXT])
+    before, after = lower_words(text[max(0, s - _CONTEXT):s]), lower_words(text[e:e + _CONTEXT])
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", e)
     line = text[line_start:len(text) if line_end < 0 else line_end]
@@ -138,14 +134,12 @@ class RoleModel:
         keys = [a.get("canonical") or text[s:e] for s, e, a in agencies]  # the entity stage's canonical names
         rules = [a.get("role") for _, _, a in agencies]
         roles = self.predict(text, [(s, e, r) for (s, e, _), r in zip(agencies, rules)], keys)
-        for k, (s, _, attrs) in enumerate(agencies):
-            # a recipient of the "Kính gửi" line (or of a dispatch's "điện:") is its addressee unless
-            # the text gives it a task further on, where its role is put (the corpus's decided case)
-            if rules[k] == "addressee" and _RECIPIENTS.search(text[text.rfind("\n", 0, s) + 1:s]):
-                later = {roles[j] for j in range(k + 1, len(agencies)) if keys[j] == keys[k]} - {None}
-                roles[k] = None if later - {"addressee"} else "addressee"
         for (_, _, attrs), role in zip(agencies, roles):
             attrs.pop("role", None)
             if role:
                 attrs["role"] = role
-        one_role_per_body(text, agencies)
+        # a recipient of the "Kính gửi" line (or of a dispatch's "điện:") is its addressee unless the
+        # text gives it a task further on, where its role is put (the corpus's decided case)
+        recipients = [rule == "addressee" and bool(_RECIPIENTS.search(text[text.rfind("\n", 0, s) + 1:s]))
+                      for (s, _, _), rule in zip(agencies, rules)]
+        one_role_per_body(text, agencies, recipients)

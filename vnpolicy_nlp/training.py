@@ -21,7 +21,7 @@ from .entities.crf import CRFTagger, bio_encode
 from .entities.tagger import EntityTagger
 from .entities.component import EntityComponent
 from .structure import StructureComponent
-from .evaluation import PRF, brier, ece, novelty_recall, span_scores, topic_scores
+from .evaluation import PRF, DeadlineScore, brier, ece, novelty_recall, span_scores, topic_scores
 from .lexicon import alternation, unit_words
 from .modelset import BUNDLED, write_model_set
 from .taxonomy import entity_labels
@@ -102,29 +102,21 @@ def evaluate_structure(tagger: EntityTagger, records: list[dict], structure: Str
     span F1 (exact), date accuracy on matched spans, and assignment triple F1, a triple being
     (agency span, role, deadline span or none). Predictions use the tagger's own entities, with
     roles settled by ``structure``'s role model (the rules' roles when it is None)."""
-    from .structure import find_deadlines, link_assignments
+    from .structure import link_assignments
 
     structure = structure or StructureComponent()
     if found is None:
         found = [None] * len(records)
     pairs = [(r, f) for r, f in zip(records, found) if "deadlines" in r]
     records = [r for r, _ in pairs]
-    spans, triples = PRF(), PRF()
-    dates_right = dates_n = 0
+    deadlines, triples = DeadlineScore(), PRF()
     for r, ents in pairs:
         norm = normalize(r["text"])
         to_n = norm.to_normalized
-        context = _record_date(r)
-        gold_d = {(to_n(d["start"]), to_n(d["end"])): d["date"] for d in r["deadlines"]}
         ents = tagger.tag(norm.text, province=r.get("province")) if ents is None else ents
-        pred = find_deadlines(norm.text, context, structure.judge)
-        pred_d = {(d.start, d.end): d.date for d in pred}
-        spans.tp += len(gold_d.keys() & pred_d.keys())
-        spans.fp += len(pred_d.keys() - gold_d.keys())
-        spans.fn += len(gold_d.keys() - pred_d.keys())
-        for key in gold_d.keys() & pred_d.keys():
-            dates_n += 1
-            dates_right += gold_d[key] == pred_d[key]
+        pred = structure.deadlines(norm.text, r.get("date"))
+        deadlines.add({(to_n(d["start"]), to_n(d["end"])): d["date"] for d in r["deadlines"]},
+                      {(d.start, d.end): d.date for d in pred})
         g_dl = [(to_n(d["start"]), to_n(d["end"])) for d in r["deadlines"]]
         gold_t = set()
         for a in r.get("assignments", []):
@@ -134,19 +126,11 @@ def evaluate_structure(tagger: EntityTagger, records: list[dict], structure: Str
         pred_t = {((ents[a.agency].start, ents[a.agency].end), a.role,
                    (pred[a.deadline].start, pred[a.deadline].end) if a.deadline is not None else None)
                   for a in link_assignments(norm.text, agencies, pred)}
-        triples.tp += len(gold_t & pred_t)
-        triples.fp += len(pred_t - gold_t)
-        triples.fn += len(gold_t - pred_t)
-    return {"records": len(records), "deadline_spans": spans.as_dict(),
-            "deadline_dates": {"accuracy": round(dates_right / dates_n, 4) if dates_n else None, "n": dates_n},
+        triples.add(gold_t, pred_t)
+    accuracy = deadlines.date_accuracy
+    return {"records": len(records), "deadline_spans": deadlines.spans.as_dict(),
+            "deadline_dates": {"accuracy": None if accuracy is None else round(accuracy, 4), "n": deadlines.dates_n},
             "assignment_triples": triples.as_dict()}
-
-
-def _record_date(record: dict):
-    try:
-        return dt.date.fromisoformat(str(record.get("date"))[:10])
-    except ValueError:
-        return None
 
 
 def training_names(train: list[dict]) -> set[str]:

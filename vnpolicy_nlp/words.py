@@ -13,10 +13,17 @@ from functools import lru_cache
 from .patterns import ABBREVIATION_RE, DATE_RE, DOC_NUMBER_RE, SYLLABLE_RE
 from .text import NormalizedText, normalize
 
-__all__ = ["Span", "tokenize", "tokenize_normalized", "protected_spans", "syllable_spans"]
+__all__ = ["Span", "tokenize", "tokenize_normalized", "protected_spans", "syllable_spans", "lower_words"]
 
 Span = tuple[int, int]
 _NONSPACE = re.compile(r"\S+")
+_WORD_OR_MARK = re.compile(r"\w+|[^\w\s]")
+
+
+def lower_words(text: str) -> list[str]:
+    """Lower-cased runs of word characters and single punctuation marks: the words of the
+    context windows the structure stage's classifiers read (no segmentation needed there)."""
+    return [w.lower() for w in _WORD_OR_MARK.findall(text)]
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ administrative unit and codes. Read from the words around the span and from the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..lexicon import (CENTRAL_HEADS, HONORIFICS, ISSUED_DOC_WORDS, TITLE_GLUE, TITLED_END, UNIT_WORDS, bodies, foreign_places, place_names,
@@ -174,18 +175,27 @@ def assign_roles(text: str, agencies: list[tuple[int, int, dict]]) -> None:
 _KINH_GUI = re.compile(r"kính gửi\s*:?[^\n]*$", re.I)
 
 
-def one_role_per_body(text: str, agencies: list[tuple[int, int, dict]]) -> None:
+def one_role_per_body(text: str, agencies: list[tuple[int, int, dict]], recipients: Sequence[bool] = ()) -> None:
     """A body's role sits on the mention that assigns it: an addressee of the "Kính gửi" line that
-    is given a task further on keeps only that task's role, and the issuer is named once."""
+    is given a task further on keeps only that task's role, and the issuer is named once.
+    ``recipients`` marks the mentions that the words make the letter's recipients (a Kính gửi or
+    "điện:" line), whatever role a model gave them: each is the addressee unless the body is given
+    another role further on."""
     key = lambda a: a[2].get("canonical") or text[a[0]:a[1]]
     later_roles: dict[str, set[str]] = {}
-    for a in reversed(agencies):
+    for n in range(len(agencies) - 1, -1, -1):
+        a = agencies[n]
         roles = later_roles.setdefault(key(a), set())
-        role = a[2].get("role")
-        if role == "addressee" and _KINH_GUI.search(text[max(0, a[0] - 300):a[0]]) and roles - {"addressee"}:
+        tasked_later = bool(roles - {"addressee"})
+        if n < len(recipients) and recipients[n]:
+            if tasked_later:
+                a[2].pop("role", None)
+            else:
+                a[2]["role"] = "addressee"
+        elif a[2].get("role") == "addressee" and tasked_later and _KINH_GUI.search(text[max(0, a[0] - 300):a[0]]):
             del a[2]["role"]
-        elif role:
-            roles.add(role)
+        if a[2].get("role"):
+            roles.add(a[2]["role"])
     issued: set[str] = set()
     for a in agencies:
         if a[2].get("role") == "issuer":
